@@ -1,0 +1,3 @@
+from claude_beacon.cli import main
+
+raise SystemExit(main())

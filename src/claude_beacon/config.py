@@ -1,0 +1,190 @@
+"""The TOML configuration: where it is, what it may say, and the embedded default.
+
+claude-beacon works with no file at all (it watches the Claude status page). A file that says
+something wrong is refused with the file, the key and what was expected: never a traceback.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from claude_beacon import paths
+from claude_beacon.core.model import SourceSpec
+from claude_beacon.core.schedule import Cadence
+
+ENV_VAR = "CLAUDE_BEACON_CONFIG"
+CLAUDE = SourceSpec(name="Claude", url="https://status.claude.com")
+MIN_REMOTE_INTERVAL = 10.0
+"""No remote status page is polled more often than this, whatever the configuration says."""
+SOURCE_KINDS = ("statuspage",)
+
+TEMPLATE = """\
+# claude-beacon settings. Every line is optional: delete this file to go back to the defaults.
+
+# Seconds between polls while all is well (at least 10). While something is wrong the
+# status page is polled every `fast_interval` seconds instead.
+# interval = 60
+# fast_interval = 15
+
+# Status pages to watch. Without any [[sources]] the Claude status page is watched.
+# [[sources]]
+# type = "statuspage"
+# name = "Claude"
+# url = "https://status.claude.com"
+# Only these components count (names or ids as on the page); leave out to watch all.
+# components = ["Claude Code", "Claude API (api.anthropic.com)"]
+"""
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used; the message names file, key and expectation."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    sources: tuple[SourceSpec, ...] = (CLAUDE,)
+    cadence: Cadence = field(default_factory=Cadence)
+    path: Path | None = None
+    """The file this came from, or ``None`` for the embedded default."""
+
+
+def locate(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:
+    """The config file to read and whether the user named it (so that it must exist)."""
+    if explicit:
+        return Path(explicit).expanduser(), True
+    if env := os.environ.get(ENV_VAR):
+        return Path(env).expanduser(), True
+    return paths.config_file(), False
+
+
+def load(explicit: str | os.PathLike[str] | None = None) -> Config:
+    path, named = locate(explicit)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        if named:
+            raise ConfigError(f"{path}: no such configuration file") from None
+        return Config()
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not a text file (expected UTF-8 TOML)") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    return parse(data, path)
+
+
+def parse(data: Mapping[str, Any], path: Path | None = None) -> Config:
+    where = str(path) if path else "configuration"
+    known = {"interval", "fast_interval", "sources"}
+    for key in data:
+        if key not in known:
+            raise ConfigError(
+                f"{where}: {key}: unknown setting (known: {', '.join(sorted(known))})"
+            )
+    sources = tuple(
+        _source(row, f"sources[{n}]", where) for n, row in enumerate(_sources(data, where))
+    ) or (CLAUDE,)
+    interval = _seconds(data, "interval", 60.0, where)
+    fast = min(_seconds(data, "fast_interval", 15.0, where), interval)
+    check_interval(interval, sources, f"{where}: interval")
+    return Config(
+        sources=sources, cadence=Cadence(interval=interval, fast_interval=fast), path=path
+    )
+
+
+def check_interval(interval: float, sources: tuple[SourceSpec, ...], what: str) -> None:
+    """Refuse intervals that would hammer a real status page; loopback pages are tests."""
+    if interval < MIN_REMOTE_INTERVAL and not all(is_loopback(s.url) for s in sources):
+        raise ConfigError(
+            f"{what}: expected at least {MIN_REMOTE_INTERVAL:g} seconds for a remote status page,"
+            f" got {interval:g}"
+        )
+
+
+def write_template(path: Path) -> bool:
+    """Create a commented default config file unless one exists; true if it was created."""
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(TEMPLATE, encoding="utf-8")
+    return True
+
+
+def is_loopback(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def page_url(url: str) -> str:
+    """A status page's base URL from what a user may paste: the page or one of its API URLs."""
+    url = url.strip().rstrip("/")
+    for marker in ("/api/v2/", "/history.atom", "/history.rss"):
+        if marker in url:
+            url = url.split(marker, 1)[0]
+    return url.rstrip("/")
+
+
+def _sources(data: Mapping[str, Any], where: str) -> list[Any]:
+    rows = data.get("sources", [])
+    if not isinstance(rows, list):
+        raise ConfigError(f"{where}: sources: expected a list of [[sources]] tables")
+    return rows
+
+
+def _source(row: Any, key: str, where: str) -> SourceSpec:
+    if not isinstance(row, Mapping):
+        raise ConfigError(f'{where}: {key}: expected a table with at least url = "https://..."')
+    for name in row:
+        if name not in {"type", "name", "url", "components"}:
+            raise ConfigError(
+                f"{where}: {key}.{name}: unknown setting (known: components, name, type, url)"
+            )
+    kind = row.get("type", "statuspage")
+    if kind not in SOURCE_KINDS:
+        raise ConfigError(
+            f"{where}: {key}.type: expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}"
+        )
+    url = row.get("url")
+    if not isinstance(url, str) or not url.strip():
+        raise ConfigError(
+            f"{where}: {key}.url: expected the status page's address, e.g. "
+            '"https://status.claude.com"'
+        )
+    url = page_url(url)
+    parts = urlsplit(url)
+    if parts.scheme == "http" and not is_loopback(url):
+        raise ConfigError(
+            f"{where}: {key}.url: expected an https:// address, got {url!r} "
+            "(plain http is allowed only for this machine)"
+        )
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ConfigError(f"{where}: {key}.url: expected an https:// address, got {url!r}")
+    name = row.get("name", parts.hostname)
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{where}: {key}.name: expected a non-empty string")
+    components = row.get("components", [])
+    if not isinstance(components, list) or not all(isinstance(c, str) for c in components):
+        raise ConfigError(f"{where}: {key}.components: expected a list of component names")
+    return SourceSpec(name=name.strip(), url=url, kind=kind, components=tuple(components))
+
+
+def _seconds(data: Mapping[str, Any], key: str, default: float, where: str) -> float:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ConfigError(f"{where}: {key}: expected a positive number of seconds, got {value!r}")
+    return float(value)

@@ -1,0 +1,213 @@
+"""The normalised, immutable health model every other part of claude-beacon speaks.
+
+Values here cross threads freely: every type is a frozen dataclass or an enum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum, IntEnum
+
+
+class Level(IntEnum):
+    """Health, ordered so that the worst of several is their ``max``.
+
+    ``UNKNOWN`` sorts below everything: it means "could not be read", and a known level always
+    says more than an unknown one.
+    """
+
+    UNKNOWN = -1
+    OPERATIONAL = 0
+    MAINTENANCE = 1
+    DEGRADED = 2
+    PARTIAL_OUTAGE = 3
+    MAJOR_OUTAGE = 4
+
+    @property
+    def key(self) -> str:
+        """The stable machine name: ``partial_outage``."""
+        return self.name.lower()
+
+    @property
+    def label(self) -> str:
+        """The words a person reads: ``partial outage``."""
+        return self.name.lower().replace("_", " ")
+
+    @classmethod
+    def from_key(cls, key: str) -> Level:
+        return cls[key.upper()]
+
+
+def worst(levels: Iterable[Level]) -> Level:
+    """The worst known level, or ``UNKNOWN`` when nothing is known."""
+    return max(levels, default=Level.UNKNOWN)
+
+
+class ItemKind(Enum):
+    INCIDENT = "incident"
+    MAINTENANCE = "maintenance"
+
+
+RESOLVED_STATUSES = frozenset({"resolved", "postmortem", "completed"})
+IN_PROGRESS_MAINTENANCE = frozenset({"in_progress", "verifying"})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """A status source as configured: data, not behaviour."""
+
+    name: str
+    url: str
+    kind: str = "statuspage"
+    components: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """Identity used for persisted state: the URL, which outlives a renamed source."""
+        return self.url.rstrip("/").lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    id: str
+    name: str
+    level: Level
+    status: str
+    group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    id: str
+    status: str
+    body: str
+    at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """An incident or a scheduled maintenance."""
+
+    id: str
+    kind: ItemKind
+    name: str
+    status: str
+    impact: str
+    level: Level
+    url: str | None
+    updates: tuple[Update, ...] = ()
+    component_ids: tuple[str, ...] = ()
+    component_names: tuple[str, ...] = ()
+    started_at: datetime | None = None
+    updated_at: datetime | None = None
+    scheduled_for: datetime | None = None
+    scheduled_until: datetime | None = None
+
+    @property
+    def latest(self) -> Update | None:
+        """The newest update (``updates`` is kept newest first)."""
+        return self.updates[0] if self.updates else None
+
+    @property
+    def resolved(self) -> bool:
+        return self.status in RESOLVED_STATUSES
+
+    @property
+    def in_progress(self) -> bool:
+        """For a maintenance: its window has begun and it is not completed."""
+        return self.status in IN_PROGRESS_MAINTENANCE
+
+
+class FailureKind(Enum):
+    CONNECT = "connect"
+    TIMEOUT = "timeout"
+    TLS = "tls"
+    HTTP_STATUS = "http_status"
+    BLOCKED = "blocked"
+    BAD_PAYLOAD = "bad_payload"
+    TOO_LARGE = "too_large"
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Why a source could not be read. Network trouble is a value, never an exception."""
+
+    kind: FailureKind
+    message: str
+    retry_after: float | None = None
+    status_code: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What one source said in one poll, already filtered to the components the user watches."""
+
+    source: SourceSpec
+    at: datetime
+    level: Level
+    description: str = ""
+    page_name: str = ""
+    page_url: str = ""
+    components: tuple[Component, ...] = ()
+    incidents: tuple[Item, ...] = ()
+    maintenances: tuple[Item, ...] = ()
+    failure: Failure | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+    @property
+    def problem_components(self) -> tuple[Component, ...]:
+        return tuple(c for c in self.components if c.level > Level.OPERATIONAL)
+
+
+def failed_reading(source: SourceSpec, at: datetime, failure: Failure) -> Reading:
+    return Reading(source=source, at=at, level=Level.UNKNOWN, failure=failure)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Every source's latest reading at one moment: the one thing handed between threads."""
+
+    at: datetime
+    readings: tuple[Reading, ...] = ()
+
+    @property
+    def level(self) -> Level:
+        return worst(r.level for r in self.readings)
+
+
+class EventKind(Enum):
+    INCIDENT_OPENED = "incident_opened"
+    INCIDENT_UPDATED = "incident_updated"
+    INCIDENT_RESOLVED = "incident_resolved"
+    MAINTENANCE_SCHEDULED = "maintenance_scheduled"
+    MAINTENANCE_STARTED = "maintenance_started"
+    MAINTENANCE_COMPLETED = "maintenance_completed"
+    COMPONENT_CHANGED = "component_changed"
+    SOURCE_DOWN = "source_down"
+    SOURCE_RECOVERED = "source_recovered"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something worth telling a person, produced exactly once."""
+
+    kind: EventKind
+    source_name: str
+    source_key: str
+    subject_id: str
+    title: str
+    body: str = ""
+    level: Level = Level.UNKNOWN
+    url: str | None = None
+    at: datetime | None = None
+    components: tuple[str, ...] = field(default=())
+    status: str = ""
+    starts: datetime | None = None
+    ends: datetime | None = None
+    """A maintenance's planned window."""

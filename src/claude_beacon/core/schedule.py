@@ -1,0 +1,53 @@
+"""When to poll next: one pure function, so that its behaviour can be tested and simulated.
+
+Every delay is jittered so that many copies never poll in lockstep, failures back off
+exponentially with full jitter up to a cap, and a server's ``Retry-After`` is always honoured.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+MAX_RETRY_AFTER = 3600.0
+"""A longer ``Retry-After`` is taken as an hour: a typo on the server must not silence us."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cadence:
+    interval: float = 60.0
+    """Seconds between polls while everything is operational."""
+    fast_interval: float = 15.0
+    """Seconds between polls while something is not operational; never longer than ``interval``."""
+    backoff_cap: float = 600.0
+    jitter: float = 0.2
+    """Each healthy delay is drawn from ``base * (1 ± jitter)``."""
+
+    @property
+    def floor(self) -> float:
+        """No delay, even under backoff jitter, is shorter than the fastest normal one."""
+        return min(self.interval, self.fast_interval) * (1 - self.jitter)
+
+
+def next_delay(
+    cadence: Cadence,
+    *,
+    healthy: bool,
+    failures: int,
+    rng: random.Random,
+    retry_after: float | None = None,
+) -> float:
+    """Seconds to wait before the next poll of one source.
+
+    ``failures`` counts consecutive failed polls; ``healthy`` is whether the last good reading
+    was fully operational.
+    """
+    if failures <= 0:
+        base = cadence.interval if healthy else min(cadence.interval, cadence.fast_interval)
+        delay = base * rng.uniform(1 - cadence.jitter, 1 + cadence.jitter)
+    else:
+        ceiling = min(cadence.backoff_cap, cadence.interval * 2.0 ** min(failures, 32))
+        delay = rng.uniform(cadence.floor, max(cadence.floor, ceiling))
+    if retry_after is not None and retry_after > 0:
+        delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
+    return delay

@@ -1,0 +1,298 @@
+"""Atlassian Statuspage v2 JSON -> the normalised model.
+
+Payloads vary across pages and years (missing keys, ``null`` where a list is expected, enum values
+a future API may add), so every field is read defensively. Unknown enum values map to a cautious
+level, never to operational, and are reported as warnings for the caller to log.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from claude_beacon.core.model import (
+    Component,
+    Failure,
+    FailureKind,
+    Item,
+    ItemKind,
+    Level,
+    Reading,
+    SourceSpec,
+    Update,
+    worst,
+)
+
+COMPONENT_LEVELS: Mapping[str, Level] = {
+    "operational": Level.OPERATIONAL,
+    "under_maintenance": Level.MAINTENANCE,
+    "degraded_performance": Level.DEGRADED,
+    "partial_outage": Level.PARTIAL_OUTAGE,
+    "major_outage": Level.MAJOR_OUTAGE,
+}
+IMPACT_LEVELS: Mapping[str, Level] = {
+    "none": Level.OPERATIONAL,
+    "maintenance": Level.MAINTENANCE,
+    "minor": Level.DEGRADED,
+    "major": Level.PARTIAL_OUTAGE,
+    "critical": Level.MAJOR_OUTAGE,
+}
+INCIDENT_STATUSES = frozenset(
+    {"investigating", "identified", "monitoring", "resolved", "postmortem"}
+)
+MAINTENANCE_STATUSES = frozenset({"scheduled", "in_progress", "verifying", "completed"})
+DOCUMENT_KEYS = ("status", "components", "incidents", "scheduled_maintenances")
+CAUTIOUS_LEVEL = Level.DEGRADED
+"""What an enum value this code has never seen counts as: a problem, but not an outage."""
+
+
+class PayloadError(ValueError):
+    """The body is not a Statuspage v2 document."""
+
+
+def decode(body: bytes) -> dict[str, Any]:
+    """Bytes -> the top-level JSON object, or ``PayloadError`` saying what was wrong."""
+    head = body[:200].lstrip().lower()
+    if head.startswith((b"<!doctype", b"<html", b"<?xml", b"<")):
+        raise PayloadError("got an HTML/XML page instead of JSON")
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PayloadError(f"invalid JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise PayloadError(f"expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+def parse_summary(body: bytes | Mapping[str, Any], source: SourceSpec, at: datetime) -> Reading:
+    """A ``summary.json`` (or ``status.json`` / ``components.json``) body -> a ``Reading``.
+
+    A body that is not a Statuspage document yields a failed reading, never an exception.
+    """
+    try:
+        data = decode(body) if isinstance(body, bytes) else dict(body)
+        if not any(key in data for key in DOCUMENT_KEYS):
+            raise PayloadError(f"JSON without any of {', '.join(DOCUMENT_KEYS)}")
+    except PayloadError as exc:
+        return Reading(
+            source=source,
+            at=at,
+            level=Level.UNKNOWN,
+            failure=Failure(FailureKind.BAD_PAYLOAD, f"not a status page response: {exc}"),
+        )
+    warnings: list[str] = []
+    page = _mapping(data.get("page"))
+    page_url = _text(page.get("url"))
+    all_components = _components(_list(data.get("components")), warnings)
+    components = _watched(all_components, source.components, warnings)
+    watched_ids = {c.id for c in components}
+    filtered = bool(source.components)
+
+    incidents = tuple(
+        item
+        for item in parse_items(_list(data.get("incidents")), ItemKind.INCIDENT, warnings, page_url)
+        if not item.resolved and _concerns(item, watched_ids, filtered)
+    )
+    maintenances = tuple(
+        item
+        for item in parse_items(
+            _list(data.get("scheduled_maintenances")), ItemKind.MAINTENANCE, warnings, page_url
+        )
+        if not item.resolved and _concerns(item, watched_ids, filtered)
+    )
+    status = _mapping(data.get("status"))
+    levels = [c.level for c in components]
+    levels += [_current_level(i) for i in incidents]
+    levels += [Level.MAINTENANCE for m in maintenances if m.in_progress]
+    if not all_components and not filtered and "indicator" in status:
+        levels.append(_level(IMPACT_LEVELS, status.get("indicator"), "indicator", warnings))
+    return Reading(
+        source=source,
+        at=at,
+        level=max(worst(levels), Level.OPERATIONAL),
+        description=_text(status.get("description")),
+        page_name=_text(page.get("name")),
+        page_url=page_url,
+        components=components,
+        incidents=incidents,
+        maintenances=maintenances,
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+def _current_level(incident: Item) -> Level:
+    """An incident's weight now: its impact records the peak, so once a fix is being monitored
+    it counts as degraded at most (the components, when listed, still say more)."""
+    if incident.status == "monitoring":
+        return min(incident.level, Level.DEGRADED)
+    return incident.level
+
+
+def parse_items(
+    rows: Iterable[Any],
+    kind: ItemKind,
+    warnings: list[str] | None = None,
+    page_url: str = "",
+) -> tuple[Item, ...]:
+    """The ``incidents`` or ``scheduled_maintenances`` list -> items, resolved ones included."""
+    sink: list[str] = [] if warnings is None else warnings
+    return tuple(
+        _item(row, kind, sink, page_url)
+        for row in rows
+        if isinstance(row, Mapping) and row.get("id")
+    )
+
+
+def parse_history(body: bytes) -> tuple[Item, ...]:
+    """``incidents.json`` or ``scheduled-maintenances.json`` -> every item in it.
+
+    Used to confirm that an item which left ``summary.json`` was really resolved.
+    """
+    data = decode(body)
+    if "incidents" not in data and "scheduled_maintenances" not in data:
+        raise PayloadError("JSON without 'incidents' or 'scheduled_maintenances'")
+    page_url = _text(_mapping(data.get("page")).get("url"))
+    return parse_items(
+        _list(data.get("incidents")), ItemKind.INCIDENT, page_url=page_url
+    ) + parse_items(
+        _list(data.get("scheduled_maintenances")), ItemKind.MAINTENANCE, page_url=page_url
+    )
+
+
+def _components(rows: Sequence[Any], warnings: list[str]) -> tuple[Component, ...]:
+    groups = {
+        str(row["id"]): _text(row.get("name"))
+        for row in rows
+        if isinstance(row, Mapping) and row.get("group") and row.get("id")
+    }
+    ordered = sorted(
+        (row for row in rows if isinstance(row, Mapping) and row.get("id")),
+        key=lambda row: (str(row.get("group_id") or ""), _int(row.get("position"))),
+    )
+    parents_with_children = {str(r.get("group_id")) for r in ordered if r.get("group_id")}
+    components = []
+    for row in ordered:
+        component_id = str(row["id"])
+        # A group's status only rolls up its children; count the children instead, unless the
+        # list was trimmed and the group stands alone.
+        if component_id in groups and component_id in parents_with_children:
+            continue
+        status = _text(row.get("status"))
+        components.append(
+            Component(
+                id=component_id,
+                name=_text(row.get("name")) or component_id,
+                level=_level(COMPONENT_LEVELS, status, "component status", warnings),
+                status=status,
+                group=groups.get(str(row.get("group_id") or "")),
+            )
+        )
+    return tuple(components)
+
+
+def _watched(
+    components: tuple[Component, ...], wanted: Sequence[str], warnings: list[str]
+) -> tuple[Component, ...]:
+    """Keep the components a user chose, matched by id, name or group name (case-insensitive)."""
+    if not wanted:
+        return components
+    keys = {w.casefold().strip() for w in wanted}
+    kept = tuple(
+        c
+        for c in components
+        if {c.id.casefold(), c.name.casefold(), (c.group or "").casefold()} & keys
+    )
+    known = {c.id.casefold() for c in components} | {c.name.casefold() for c in components}
+    known |= {(c.group or "").casefold() for c in components}
+    for name in sorted(keys - known):
+        warnings.append(f"no component named {name!r} on this page")
+    return kept
+
+
+def _concerns(item: Item, watched_ids: set[str], filtered: bool) -> bool:
+    """Whether an item touches the watched components; one naming no component always does."""
+    return not filtered or not item.component_ids or bool(watched_ids & set(item.component_ids))
+
+
+def _item(row: Mapping[str, Any], kind: ItemKind, warnings: list[str], page_url: str) -> Item:
+    status = _text(row.get("status"))
+    known = INCIDENT_STATUSES if kind is ItemKind.INCIDENT else MAINTENANCE_STATUSES
+    if status not in known:
+        warnings.append(f"unknown {kind.value} status {status!r}, treated as unresolved")
+    impact = _text(row.get("impact")) or ("maintenance" if kind is ItemKind.MAINTENANCE else "")
+    components = [c for c in _list(row.get("components")) if isinstance(c, Mapping)]
+    updates = sorted(
+        (_update(u) for u in _list(row.get("incident_updates")) if isinstance(u, Mapping)),
+        key=lambda u: (u.at is not None, u.at or datetime.min),
+        reverse=True,
+    )
+    return Item(
+        id=str(row["id"]),
+        kind=kind,
+        name=_text(row.get("name")) or str(row["id"]),
+        status=status,
+        impact=impact,
+        level=_level(IMPACT_LEVELS, impact, "impact", warnings),
+        url=_link(row, page_url),
+        updates=tuple(updates),
+        component_ids=tuple(str(c.get("id")) for c in components if c.get("id")),
+        component_names=tuple(_text(c.get("name")) for c in components if c.get("name")),
+        started_at=parse_time(row.get("started_at") or row.get("created_at")),
+        updated_at=parse_time(row.get("updated_at")),
+        scheduled_for=parse_time(row.get("scheduled_for")),
+        scheduled_until=parse_time(row.get("scheduled_until")),
+    )
+
+
+def _update(row: Mapping[str, Any]) -> Update:
+    return Update(
+        id=str(row.get("id") or ""),
+        status=_text(row.get("status")),
+        body=_text(row.get("body")).replace("\r\n", "\n").strip(),
+        at=parse_time(row.get("display_at") or row.get("created_at")),
+    )
+
+
+def _link(row: Mapping[str, Any], page_url: str) -> str | None:
+    """The item's public page: its shortlink, else ``<page>/incidents/<id>``; only web links."""
+    link = _text(row.get("shortlink"))
+    if not link and page_url:
+        link = f"{page_url.rstrip('/')}/incidents/{row['id']}"
+    return link if link.startswith(("https://", "http://")) else None
+
+
+def parse_time(value: Any) -> datetime | None:
+    """An ISO-8601 timestamp -> an aware datetime; anything else -> ``None``."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _level(table: Mapping[str, Level], value: Any, what: str, warnings: list[str]) -> Level:
+    level = table.get(value) if isinstance(value, str) else None
+    if level is None:
+        warnings.append(f"unknown {what} {value!r}, counted as {CAUTIOUS_LEVEL.label}")
+        return CAUTIOUS_LEVEL
+    return level
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0

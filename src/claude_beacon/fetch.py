@@ -1,0 +1,189 @@
+"""HTTP for status sources: conditional GETs with hard limits, and failures as values.
+
+httpx's timeouts are per phase, so a server that drips one byte per read timeout would never trip
+them: the body is streamed and a total deadline and a byte cap are checked on every chunk.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+
+from claude_beacon import __version__
+from claude_beacon.core.model import Failure, FailureKind
+
+USER_AGENT = f"claude-beacon/{__version__} (desktop status indicator)"
+MAX_BYTES = 8 * 1024 * 1024
+"""The largest body read; Claude's ``incidents.json``, the biggest document polled, is ~200 KB."""
+TIMEOUT = httpx.Timeout(connect=5.0, read=10.0, write=5.0, pool=5.0)
+DEADLINE = 20.0
+"""Seconds one request may take in all, however the server paces its bytes."""
+CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status: int
+    body: bytes
+    content_type: str
+    url: str
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+class Fetcher:
+    """GETs URLs through one shared ``httpx.Client`` and remembers validators per URL."""
+
+    def __init__(
+        self,
+        client: httpx.Client | None = None,
+        *,
+        max_bytes: int = MAX_BYTES,
+        deadline: float = DEADLINE,
+        stop: threading.Event | None = None,
+    ) -> None:
+        self.client = client or new_client()
+        self.max_bytes = max_bytes
+        self.deadline = deadline
+        self.stop = stop or threading.Event()
+        self._validators: dict[str, dict[str, str]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, url: str, *, conditional: bool = True) -> Response | Failure:
+        """One GET; a 304 comes back as a ``Response`` with an empty body."""
+        headers = {}
+        if conditional:
+            with self._lock:
+                headers.update(self._validators.get(url, {}))
+        try:
+            return self._get(url, headers)
+        except httpx.TimeoutException:
+            return Failure(FailureKind.TIMEOUT, f"no answer from {_host(url)} in time")
+        except httpx.ConnectError as exc:
+            return _connect_failure(url, exc)
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.DecodingError) as exc:
+            return Failure(FailureKind.CONNECT, f"connection to {_host(url)} broke: {_why(exc)}")
+        except httpx.HTTPError as exc:
+            return Failure(FailureKind.CONNECT, f"request to {_host(url)} failed: {_why(exc)}")
+
+    def forget(self, url: str) -> None:
+        """Drop the validators of ``url`` so the next GET fetches a full body."""
+        with self._lock:
+            self._validators.pop(url, None)
+
+    def _get(self, url: str, headers: dict[str, str]) -> Response | Failure:
+        started = time.monotonic()
+        with self.client.stream("GET", url, headers=headers) as reply:
+            if reply.status_code == 304:
+                return Response(304, b"", "", str(reply.url))
+            if reply.status_code >= 400:
+                return _status_failure(reply)
+            declared = reply.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.max_bytes:
+                return _too_large(int(declared), self.max_bytes)
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in reply.iter_bytes(CHUNK):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    return _too_large(size, self.max_bytes)
+                if time.monotonic() - started > self.deadline:
+                    return Failure(
+                        FailureKind.TIMEOUT,
+                        f"{_host(url)} took over {self.deadline:.0f} s to send its answer",
+                    )
+                if self.stop.is_set():
+                    return Failure(FailureKind.TIMEOUT, "stopped")
+                chunks.append(chunk)
+            self._remember(url, reply.headers)
+            return Response(
+                reply.status_code,
+                b"".join(chunks),
+                reply.headers.get("content-type", ""),
+                str(reply.url),
+            )
+
+    def _remember(self, url: str, headers: httpx.Headers) -> None:
+        validators = {}
+        if etag := headers.get("etag"):
+            validators["If-None-Match"] = etag
+        if modified := headers.get("last-modified"):
+            validators["If-Modified-Since"] = modified
+        with self._lock:
+            self._validators[url] = validators
+
+
+def new_client() -> httpx.Client:
+    """The one client a process shares; it honours ``HTTPS_PROXY``/``NO_PROXY`` like other tools."""
+    return httpx.Client(
+        timeout=TIMEOUT,
+        follow_redirects=True,
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
+    )
+
+
+def retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """A ``Retry-After`` header (seconds or an HTTP date) -> seconds, or ``None``."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _status_failure(reply: httpx.Response) -> Failure:
+    code = reply.status_code
+    wait = retry_after(reply.headers.get("retry-after"))
+    host = _host(str(reply.url))
+    if code in (403, 405):
+        message = f"{host} blocked this request (HTTP {code}, likely a CDN challenge)"
+        return Failure(FailureKind.BLOCKED, message, wait, code)
+    if code == 429:
+        after = f", asked to wait {wait:.0f} s" if wait is not None else ""
+        message = f"{host} is rate-limiting requests (HTTP 429{after})"
+        return Failure(FailureKind.BLOCKED, message, wait, code)
+    phrase = reply.reason_phrase or "error"
+    return Failure(FailureKind.HTTP_STATUS, f"{host} answered HTTP {code} {phrase}", wait, code)
+
+
+def _connect_failure(url: str, exc: httpx.ConnectError) -> Failure:
+    text = _why(exc)
+    if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
+        return Failure(FailureKind.TLS, f"TLS with {_host(url)} failed: {text}")
+    if "name or service not known" in text.lower() or "nodename nor servname" in text.lower():
+        return Failure(FailureKind.CONNECT, f"cannot resolve {_host(url)} (DNS lookup failed)")
+    return Failure(FailureKind.CONNECT, f"cannot connect to {_host(url)}: {text}")
+
+
+def _too_large(size: int, limit: int) -> Failure:
+    return Failure(
+        FailureKind.TOO_LARGE,
+        f"response too large (over {size / 1048576:.1f} MiB; the limit is {limit / 1048576:g} MiB)",
+    )
+
+
+def _host(url: str) -> str:
+    try:
+        return httpx.URL(url).host or url
+    except httpx.InvalidURL:
+        return url
+
+
+def _why(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[-1] if text else type(exc).__name__

@@ -1,0 +1,235 @@
+"""The polling loop: fetch due sources concurrently, parse, diff, persist, publish.
+
+It knows nothing of trays or notifications: every round ends in one call of ``on_update`` with an
+immutable ``Snapshot`` and the new events, on the poller's own thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from claude_beacon.config import Config
+from claude_beacon.core import events as core_events
+from claude_beacon.core import statuspage
+from claude_beacon.core.memory import Memory
+from claude_beacon.core.model import (
+    Event,
+    Failure,
+    FailureKind,
+    Item,
+    ItemKind,
+    Level,
+    Reading,
+    Snapshot,
+    SourceSpec,
+    failed_reading,
+)
+from claude_beacon.core.schedule import next_delay
+from claude_beacon.fetch import Fetcher
+from claude_beacon.state import State, StateStore
+
+log = logging.getLogger(__name__)
+MAX_CONCURRENCY = 8
+"""Sources polled at once: enough to hide latency, few enough to stay polite and light."""
+DOWN_AFTER = 3
+HISTORY_PATHS: Mapping[ItemKind, str] = {
+    ItemKind.INCIDENT: "/api/v2/incidents.json",
+    ItemKind.MAINTENANCE: "/api/v2/scheduled-maintenances.json",
+}
+
+Listener = Callable[[Snapshot, tuple[Event, ...]], None]
+
+
+def summary_url(source: SourceSpec) -> str:
+    return f"{source.url}/api/v2/summary.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    reading: Reading
+    events: tuple[Event, ...]
+    memory: Memory
+
+
+class Poller:
+    """Owns the per-source memories and schedule; thread-safe to read ``snapshot`` from."""
+
+    def __init__(
+        self,
+        config: Config,
+        fetcher: Fetcher,
+        *,
+        store: StateStore | None = None,
+        on_update: Listener | None = None,
+        rng: random.Random | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.config = config
+        self.fetcher = fetcher
+        self.store = store
+        self.on_update = on_update
+        self.rng = rng or random.Random()
+        self.clock = clock
+        self.wall = wall
+        self.state: State = store.load() if store else State()
+        self._readings: dict[str, Reading] = {}
+        self._due: dict[str, float] = {s.key: 0.0 for s in config.sources}
+        self._wake = threading.Event()
+        self._stop = fetcher.stop
+        self._lock = threading.Lock()
+        self._snapshot = Snapshot(at=wall())
+        self._warned: set[tuple[str, str]] = set()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def snapshot(self) -> Snapshot:
+        with self._lock:
+            return self._snapshot
+
+    def poll_once(
+        self, sources: Iterable[SourceSpec] | None = None
+    ) -> tuple[Snapshot, tuple[Event, ...]]:
+        """Poll the given sources (default: all) once, concurrently, and publish the result."""
+        chosen = list(self.config.sources if sources is None else sources)
+        workers = max(1, min(MAX_CONCURRENCY, len(chosen)))
+        with ThreadPoolExecutor(workers, thread_name_prefix="beacon-fetch") as pool:
+            outcomes = list(pool.map(self._poll_guarded, chosen))
+        events: list[Event] = []
+        for source, outcome in zip(chosen, outcomes, strict=True):
+            self.state.memories[source.key] = outcome.memory
+            events.extend(outcome.events)
+            self._remember(source, outcome)
+        if self.store:
+            self.store.save(self.state)
+        snapshot = Snapshot(
+            at=self.wall(),
+            readings=tuple(
+                self._readings[s.key] for s in self.config.sources if s.key in self._readings
+            ),
+        )
+        with self._lock:
+            self._snapshot = snapshot
+        if self.on_update:
+            self.on_update(snapshot, tuple(events))
+        return snapshot, tuple(events)
+
+    def run(self) -> None:
+        """Poll each source when it is due until ``stop``; ``check_now`` polls at once."""
+        while not self._stop.is_set():
+            now = self.clock()
+            due = [s for s in self.config.sources if self._due[s.key] <= now]
+            if due:
+                self.poll_once(due)
+                continue
+            wait = min(self._due.values()) - now
+            if self._wake.wait(max(0.0, wait)):
+                self._wake.clear()
+                if not self._stop.is_set():
+                    self._due = dict.fromkeys(self._due, 0.0)
+
+    def start(self) -> threading.Thread:
+        self._thread = threading.Thread(target=self._run_logged, name="beacon-poller", daemon=True)
+        self._thread.start()
+        return self._thread
+
+    def check_now(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 1.0) -> None:
+        """Ask the loop to end and wait up to ``timeout``; an in-flight request is abandoned."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread and self._thread is not threading.current_thread():
+            self._thread.join(timeout)
+
+    def _run_logged(self) -> None:
+        try:
+            self.run()
+        except Exception:
+            log.exception("the poller stopped on an unexpected error")
+            raise
+
+    def _poll_guarded(self, source: SourceSpec) -> Outcome:
+        try:
+            return self._poll(source)
+        except Exception as exc:  # a bug must cost one poll, never the loop
+            log.exception("polling %s failed unexpectedly", source.name)
+            failure = Failure(FailureKind.BAD_PAYLOAD, f"internal error: {exc!r}")
+            memory = self.state.memories.get(source.key, Memory())
+            reading = failed_reading(source, self.wall(), failure)
+            diff = core_events.diff(memory, reading, self.wall(), down_after=DOWN_AFTER)
+            return Outcome(reading, diff.events, diff.memory)
+
+    def _poll(self, source: SourceSpec) -> Outcome:
+        memory = self.state.memories.get(source.key, Memory())
+        reading = self.read(source)
+        history = None
+        needed = core_events.needs_confirmation(memory, reading)
+        if needed:
+            history = self._history(source, needed)
+        diff = core_events.diff(memory, reading, self.wall(), history, down_after=DOWN_AFTER)
+        return Outcome(reading, diff.events, diff.memory)
+
+    def read(self, source: SourceSpec) -> Reading:
+        """One reading of a source; a 304 reuses the last parse, costing almost nothing."""
+        url = summary_url(source)
+        response = self.fetcher.get(url)
+        now = self.wall()
+        if isinstance(response, Failure):
+            return failed_reading(source, now, response)
+        previous = self._readings.get(source.key)
+        if response.not_modified:
+            if previous is not None and previous.ok:
+                return replace(previous, at=now)
+            self.fetcher.forget(url)  # a 304 with nothing cached: ask again for the body
+            response = self.fetcher.get(url, conditional=False)
+            if isinstance(response, Failure):
+                return failed_reading(source, now, response)
+        reading = statuspage.parse_summary(response.body, source, now)
+        if not reading.ok:
+            self.fetcher.forget(url)
+        for warning in reading.warnings:
+            if (source.key, warning) not in self._warned:
+                self._warned.add((source.key, warning))
+                log.warning("%s: %s", source.name, warning)
+        return reading
+
+    def _history(self, source: SourceSpec, kinds: Iterable[ItemKind]) -> dict[str, Item] | None:
+        """Items from the page's history endpoints, or ``None`` if any could not be read."""
+        items: dict[str, Item] = {}
+        for kind in kinds:
+            response = self.fetcher.get(source.url + HISTORY_PATHS[kind], conditional=False)
+            if isinstance(response, Failure) or response.status != 200:
+                return None
+            try:
+                items.update((i.id, i) for i in statuspage.parse_history(response.body))
+            except statuspage.PayloadError as exc:
+                log.warning("%s: history not readable: %s", source.name, exc)
+                return None
+        return items
+
+    def _remember(self, source: SourceSpec, outcome: Outcome) -> None:
+        """Keep the reading to show and schedule the next poll of this source."""
+        reading = outcome.reading
+        previous = self._readings.get(source.key)
+        # A brief failure keeps showing the last good reading; only a source that is down, or
+        # never read, shows as unknown.
+        if reading.ok or outcome.memory.down or previous is None or not previous.ok:
+            self._readings[source.key] = reading
+        shown = self._readings[source.key]
+        delay = next_delay(
+            self.config.cadence,
+            healthy=shown.level <= Level.OPERATIONAL,
+            failures=outcome.memory.failures,
+            rng=self.rng,
+            retry_after=reading.failure.retry_after if reading.failure else None,
+        )
+        self._due[source.key] = self.clock() + delay

@@ -1,0 +1,157 @@
+"""Snapshots and events as terminal text and as documented JSON."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from claude_beacon import wording
+from claude_beacon.core.model import Event, Item, Level, Reading, Snapshot
+
+EXIT_CODES = {
+    Level.OPERATIONAL: 0,
+    Level.MAINTENANCE: 1,
+    Level.DEGRADED: 1,
+    Level.PARTIAL_OUTAGE: 1,
+    Level.MAJOR_OUTAGE: 2,
+    Level.UNKNOWN: 3,
+}
+"""Nagios plugin convention: OK, WARNING, CRITICAL, UNKNOWN."""
+
+COLOURS = {
+    Level.UNKNOWN: "\033[90m",
+    Level.OPERATIONAL: "\033[32m",
+    Level.MAINTENANCE: "\033[34m",
+    Level.DEGRADED: "\033[33m",
+    Level.PARTIAL_OUTAGE: "\033[38;5;208m",
+    Level.MAJOR_OUTAGE: "\033[31m",
+}
+RESET = "\033[0m"
+BOLD = "\033[1m"
+
+
+def exit_code(snapshot: Snapshot) -> int:
+    return EXIT_CODES[snapshot.level]
+
+
+def status_text(snapshot: Snapshot, colour: bool = False) -> str:
+    def paint(level: Level, text: str) -> str:
+        return f"{COLOURS[level]}{text}{RESET}" if colour else text
+
+    lines = []
+    for reading in snapshot.readings:
+        name = reading.source.name
+        head = f"{name}: {paint(reading.level, reading.level.label)}"
+        if reading.failure:
+            lines.append(f"{head} — {reading.failure.message}")
+            continue
+        if reading.description:
+            head += f" ({reading.description})"
+        lines.append(f"{BOLD}{head}{RESET}" if colour else head)
+        width = max((len(c.name) for c in reading.components), default=0)
+        for component in reading.components:
+            symbol = paint(component.level, wording.SYMBOLS[component.level])
+            label = paint(component.level, component.level.label)
+            lines.append(f"  {symbol} {component.name.ljust(width)}  {label}")
+        for item in reading.incidents:
+            lines.extend(_item_lines(item, paint))
+        for item in reading.maintenances:
+            lines.extend(_item_lines(item, paint))
+        lines.extend(f"  note: {w}" for w in reading.warnings)
+    overall = snapshot.level
+    if len(snapshot.readings) > 1:
+        lines.append(f"Overall: {paint(overall, overall.label)}")
+    return "\n".join(lines)
+
+
+def _item_lines(item: Item, paint: Any) -> list[str]:
+    if item.kind.value == "maintenance":
+        when = wording.window(item.scheduled_for, item.scheduled_until)
+        head = f"  Maintenance ({item.status.replace('_', ' ')}{', ' + when if when else ''}): "
+    else:
+        since = wording.local_time(item.started_at)
+        head = f"  Incident ({item.status}, {item.impact} impact, since {since}): "
+    lines = [head + paint(item.level, item.name)]
+    if item.latest and item.latest.body:
+        lines.append(f"    {wording.trim(item.latest.body, 200)}")
+    if item.url:
+        lines.append(f"    {item.url}")
+    return lines
+
+
+def status_json(snapshot: Snapshot) -> dict[str, Any]:
+    return {
+        "level": snapshot.level.key,
+        "checked_at": _iso(snapshot.at),
+        "sources": [_reading_json(r) for r in snapshot.readings],
+    }
+
+
+def _reading_json(reading: Reading) -> dict[str, Any]:
+    return {
+        "name": reading.source.name,
+        "url": reading.source.url,
+        "level": reading.level.key,
+        "description": reading.description,
+        "checked_at": _iso(reading.at),
+        "components": [
+            {"id": c.id, "name": c.name, "group": c.group, "status": c.status, "level": c.level.key}
+            for c in reading.components
+        ],
+        "incidents": [_item_json(i) for i in reading.incidents],
+        "maintenances": [_item_json(m) for m in reading.maintenances],
+        "error": reading.failure.message if reading.failure else None,
+        "warnings": list(reading.warnings),
+    }
+
+
+def _item_json(item: Item) -> dict[str, Any]:
+    latest = item.latest
+    return {
+        "id": item.id,
+        "name": item.name,
+        "status": item.status,
+        "impact": item.impact,
+        "level": item.level.key,
+        "url": item.url,
+        "components": list(item.component_names),
+        "started_at": _iso(item.started_at),
+        "updated_at": _iso(item.updated_at),
+        "scheduled_for": _iso(item.scheduled_for),
+        "scheduled_until": _iso(item.scheduled_until),
+        "latest_update": None
+        if latest is None
+        else {"status": latest.status, "body": latest.body, "at": _iso(latest.at)},
+    }
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    return {
+        "kind": event.kind.value,
+        "source": event.source_name,
+        "source_url": event.source_key,
+        "id": event.subject_id,
+        "title": event.title,
+        "body": event.body,
+        "level": event.level.key,
+        "status": event.status,
+        "components": list(event.components),
+        "url": event.url,
+        "at": _iso(event.at),
+        "starts": _iso(event.starts),
+        "ends": _iso(event.ends),
+    }
+
+
+def event_text(event: Event, colour: bool = False) -> str:
+    when = wording.local_time(event.at)
+    head = wording.headline(event)
+    if colour:
+        head = f"{COLOURS[event.level]}{head}{RESET}"
+    body = wording.detail(event).replace("\n", "\n    ")
+    link = f"\n    {event.url}" if event.url else ""
+    return f"[{when}] {head}\n    {body}{link}"
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

@@ -1,0 +1,88 @@
+"""The words claude-beacon shows people: shared by the terminal, the tray and notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from claude_beacon.core.model import Event, EventKind, Level
+
+SYMBOLS = {
+    Level.UNKNOWN: "?",
+    Level.OPERATIONAL: "●",
+    Level.MAINTENANCE: "◆",
+    Level.DEGRADED: "▲",
+    Level.PARTIAL_OUTAGE: "▲",
+    Level.MAJOR_OUTAGE: "■",
+}
+
+WHAT_HAPPENED = {
+    EventKind.INCIDENT_OPENED: "new incident",
+    EventKind.INCIDENT_UPDATED: "incident update",
+    EventKind.INCIDENT_RESOLVED: "resolved",
+    EventKind.MAINTENANCE_SCHEDULED: "maintenance scheduled",
+    EventKind.MAINTENANCE_STARTED: "maintenance started",
+    EventKind.MAINTENANCE_COMPLETED: "maintenance completed",
+    EventKind.COMPONENT_CHANGED: "component changed",
+    EventKind.SOURCE_DOWN: "status page unreachable",
+    EventKind.SOURCE_RECOVERED: "status page reachable again",
+}
+
+
+def local_time(moment: datetime | None, now: datetime | None = None) -> str:
+    """``14:02`` today, ``Tue 14:02`` within a week, ``2026-11-02 14:02`` otherwise."""
+    if moment is None:
+        return "?"
+    local = moment.astimezone()
+    today = (now or datetime.now(local.tzinfo)).astimezone()
+    if local.date() == today.date():
+        return local.strftime("%H:%M")
+    if abs((local.date() - today.date()).days) < 7:
+        return local.strftime("%a %H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def window(starts: datetime | None, ends: datetime | None, now: datetime | None = None) -> str:
+    """A maintenance window in local time: ``Tue 01:00–03:00``."""
+    if starts is None:
+        return ""
+    begin = local_time(starts, now)
+    if ends is None:
+        return f"from {begin}"
+    same_day = starts.astimezone().date() == ends.astimezone().date()
+    end = ends.astimezone().strftime("%H:%M") if same_day else local_time(ends, now)
+    return f"{begin}–{end}"
+
+
+def headline(event: Event) -> str:
+    """Service and what happened, short enough for a notification title."""
+    return f"{event.source_name}: {WHAT_HAPPENED[event.kind]}"
+
+
+def detail(event: Event, limit: int = 240) -> str:
+    """The subject, its components and impact, and the latest update text, trimmed."""
+    lines = []
+    if event.kind not in (EventKind.SOURCE_DOWN, EventKind.SOURCE_RECOVERED):
+        lines.append(event.title)
+    facts = []
+    if event.components:
+        facts.append(", ".join(event.components))
+    if event.kind in (EventKind.INCIDENT_OPENED, EventKind.INCIDENT_UPDATED):
+        facts.append(event.level.label)
+        if event.status:
+            facts.append(event.status.replace("_", " "))
+    if event.starts and event.kind is EventKind.MAINTENANCE_SCHEDULED:
+        facts.append(window(event.starts, event.ends))
+    if facts:
+        lines.append(" · ".join(facts))
+    if event.body:
+        lines.append(trim(event.body, limit))
+    return "\n".join(lines)
+
+
+def trim(text: str, limit: int) -> str:
+    """One paragraph of at most ``limit`` characters, cut at a word with an ellipsis."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1].rsplit(" ", 1)[0]
+    return cut + "…"

@@ -1,0 +1,113 @@
+"""Configuration: the embedded default, the documented shape, and clear refusals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claude_beacon import config
+from claude_beacon.config import CLAUDE, ConfigError, load
+
+
+def write(tmp_path: Path, text: str | bytes) -> Path:
+    path = tmp_path / "config.toml"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_no_file_means_the_claude_status_page() -> None:
+    loaded = load()
+    assert loaded.sources == (CLAUDE,)
+    assert loaded.sources[0].url == "https://status.claude.com"
+    assert (loaded.cadence.interval, loaded.cadence.fast_interval) == (60, 15)
+    assert loaded.path is None
+
+
+def test_the_documented_shape(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+interval = 90
+[[sources]]
+type = "statuspage"
+name = "Claude"
+url = "https://status.claude.com/"
+components = ["Claude Code", "Claude API (api.anthropic.com)"]
+
+[[sources]]
+url = "https://www.githubstatus.com/api/v2/summary.json"
+""",
+    )
+    loaded = load(path)
+    claude, github = loaded.sources
+    assert claude.components == ("Claude Code", "Claude API (api.anthropic.com)")
+    assert claude.url == "https://status.claude.com"
+    assert (github.name, github.url) == ("www.githubstatus.com", "https://www.githubstatus.com")
+    assert loaded.cadence.interval == 90
+
+
+def test_environment_variable_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "interval = 120\n")
+    monkeypatch.setenv("CLAUDE_BEACON_CONFIG", str(path))
+    assert load().cadence.interval == 120
+
+
+def test_the_user_config_file_is_read_when_present() -> None:
+    target = config.paths.config_file()
+    target.parent.mkdir(parents=True)
+    target.write_text("interval = 300\n")
+    assert load().cadence.interval == 300
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("interval = 'soon'", "interval: expected a positive number of seconds"),
+        ("interval = 2", "interval: expected at least 10 seconds"),
+        ("colour = 'red'", "colour: unknown setting"),
+        ("[[sources]]\nname = 'x'", "sources[0].url: expected the status page's address"),
+        ("[[sources]]\nurl = 'http://status.claude.com'", "sources[0].url: expected an https://"),
+        ("[[sources]]\nurl = 'ftp://example.com'", "sources[0].url: expected an https://"),
+        ("[[sources]]\nurl = 'https://x.io'\ntype = 'rss'", "sources[0].type: expected one of"),
+        ("[[sources]]\nurl = 'https://x.io'\ncomponents = 'API'", "sources[0].components"),
+        ("[[sources]]\nurl = 'https://x.io'\nnmae = 'typo'", "sources[0].nmae: unknown setting"),
+        ("sources = 3", "sources: expected a list"),
+        ("interval = [", "not valid TOML"),
+    ],
+)
+def test_bad_settings_name_file_key_and_expectation(tmp_path: Path, text: str, words: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load(path)
+    assert str(path) in str(caught.value)
+    assert words in str(caught.value)
+
+
+def test_loopback_sources_may_poll_fast_over_http(tmp_path: Path) -> None:
+    path = write(tmp_path, "interval = 0.5\n[[sources]]\nurl = 'http://127.0.0.1:8080'\n")
+    loaded = load(path)
+    assert loaded.cadence.interval == 0.5
+    assert loaded.cadence.fast_interval == 0.5
+
+
+def test_named_file_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such configuration file"):
+        load(tmp_path / "missing.toml")
+
+
+def test_binary_file_is_refused_clearly(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not a text file"):
+        load(write(tmp_path, b"\xff\xfe\x00\x01binary"))
+
+
+def test_template_is_commented_and_valid(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "config.toml"
+    assert config.write_template(target)
+    assert not config.write_template(target)  # never overwrites the user's file
+    assert load(target).sources == (CLAUDE,)
