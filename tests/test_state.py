@@ -33,6 +33,19 @@ def test_round_trip_and_owner_only_permissions(tmp_path: Path) -> None:
     assert [p.name for p in store.path.parent.iterdir()] == ["watch.json"]  # no temp files left
 
 
+def test_an_unchanged_state_is_not_rewritten(tmp_path: Path) -> None:
+    store = saved_store(tmp_path)
+    state = store.load()
+    assert store.save(state)
+    inode = store.path.stat().st_ino
+    assert store.save(state)
+    assert store.path.stat().st_ino == inode  # atomic writes replace the file: same inode, none
+    state.settings["paused_until"] = None
+    assert store.save(state)
+    assert store.path.stat().st_ino != inode
+    assert store.load().settings == {"paused_until": None}
+
+
 @pytest.mark.parametrize(
     "content",
     [b"", b'{"version": 1, "sources": {', b"\x00\x01\x02binary", b"[]", b'{"version": 99}'],

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from claude_beacon import paths
-from claude_beacon.core.model import SourceSpec
+from claude_beacon.core.model import Event, EventKind, SourceSpec
 from claude_beacon.core.schedule import Cadence
 
 ENV_VAR = "CLAUDE_BEACON_CONFIG"
@@ -40,7 +40,35 @@ TEMPLATE = """\
 # url = "https://status.claude.com"
 # Only these components count (names or ids as on the page); leave out to watch all.
 # components = ["Claude Code", "Claude API (api.anthropic.com)"]
+
+# Desktop notifications.
+# [notifications]
+# enabled = true
+# Which events to show; component_changed is left out unless listed.
+# kinds = ["incident_opened", "incident_updated", "incident_resolved", "maintenance_scheduled",
+#          "maintenance_started", "maintenance_completed", "source_down", "source_recovered"]
+# Only events about these components (events naming no component are always shown).
+# components = ["Claude Code"]
 """
+
+
+DEFAULT_NOTIFY_KINDS = frozenset(EventKind) - {EventKind.COMPONENT_CHANGED}
+"""A component change always comes with an incident or maintenance: shown only when asked for."""
+
+
+@dataclass(frozen=True, slots=True)
+class NotifySettings:
+    kinds: frozenset[EventKind] = DEFAULT_NOTIFY_KINDS
+    components: tuple[str, ...] = ()
+    """Only events naming one of these components (or none at all) are shown; empty: all."""
+
+    def wants(self, event: Event) -> bool:
+        if event.kind not in self.kinds:
+            return False
+        if not self.components or not event.components:
+            return True
+        wanted = {c.casefold() for c in self.components}
+        return any(c.casefold() in wanted for c in event.components)
 
 
 class ConfigError(Exception):
@@ -51,6 +79,7 @@ class ConfigError(Exception):
 class Config:
     sources: tuple[SourceSpec, ...] = (CLAUDE,)
     cadence: Cadence = field(default_factory=Cadence)
+    notify: NotifySettings = field(default_factory=NotifySettings)
     path: Path | None = None
     """The file this came from, or ``None`` for the embedded default."""
 
@@ -85,7 +114,7 @@ def load(explicit: str | os.PathLike[str] | None = None) -> Config:
 
 def parse(data: Mapping[str, Any], path: Path | None = None) -> Config:
     where = str(path) if path else "configuration"
-    known = {"interval", "fast_interval", "sources"}
+    known = {"interval", "fast_interval", "sources", "notifications"}
     for key in data:
         if key not in known:
             raise ConfigError(
@@ -181,6 +210,32 @@ def _source(row: Any, key: str, where: str) -> SourceSpec:
     if not isinstance(components, list) or not all(isinstance(c, str) for c in components):
         raise ConfigError(f"{where}: {key}.components: expected a list of component names")
     return SourceSpec(name=name.strip(), url=url, kind=kind, components=tuple(components))
+
+
+def _notify(table: Any, where: str) -> NotifySettings:
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}: notifications: expected a [notifications] table")
+    for name in table:
+        if name not in {"enabled", "kinds", "components"}:
+            raise ConfigError(
+                f"{where}: notifications.{name}: unknown setting "
+                "(known: components, enabled, kinds)"
+            )
+    enabled = table.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"{where}: notifications.enabled: expected true or false")
+    names = table.get("kinds", sorted(k.value for k in DEFAULT_NOTIFY_KINDS))
+    valid = sorted(k.value for k in EventKind)
+    if not isinstance(names, list) or not all(n in valid for n in names):
+        raise ConfigError(
+            f"{where}: notifications.kinds: expected a list of event kinds "
+            f"from {', '.join(valid)}, got {names!r}"
+        )
+    components = table.get("components", [])
+    if not isinstance(components, list) or not all(isinstance(c, str) for c in components):
+        raise ConfigError(f"{where}: notifications.components: expected a list of names")
+    kinds = frozenset(EventKind(n) for n in names) if enabled else frozenset()
+    return NotifySettings(kinds=kinds, components=tuple(components))
 
 
 def _seconds(data: Mapping[str, Any], key: str, default: float, where: str) -> float:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from claude_beacon.config import Config
 from claude_beacon.core import events as core_events
@@ -85,6 +86,7 @@ class Poller:
         self._wake = threading.Event()
         self._stop = fetcher.stop
         self._lock = threading.Lock()
+        self._state_lock = threading.Lock()
         self._snapshot = Snapshot(at=wall())
         self._warned: set[tuple[str, str]] = set()
         self._thread: threading.Thread | None = None
@@ -99,16 +101,20 @@ class Poller:
     ) -> tuple[Snapshot, tuple[Event, ...]]:
         """Poll the given sources (default: all) once, concurrently, and publish the result."""
         chosen = list(self.config.sources if sources is None else sources)
-        workers = max(1, min(MAX_CONCURRENCY, len(chosen)))
-        with ThreadPoolExecutor(workers, thread_name_prefix="beacon-fetch") as pool:
-            outcomes = list(pool.map(self._poll_guarded, chosen))
+        if len(chosen) <= 1:  # the common case needs no pool of threads
+            outcomes = [self._poll_guarded(source) for source in chosen]
+        else:
+            workers = min(MAX_CONCURRENCY, len(chosen))
+            with ThreadPoolExecutor(workers, thread_name_prefix="beacon-fetch") as pool:
+                outcomes = list(pool.map(self._poll_guarded, chosen))
         events: list[Event] = []
-        for source, outcome in zip(chosen, outcomes, strict=True):
-            self.state.memories[source.key] = outcome.memory
-            events.extend(outcome.events)
-            self._remember(source, outcome)
-        if self.store:
-            self.store.save(self.state)
+        with self._state_lock:
+            for source, outcome in zip(chosen, outcomes, strict=True):
+                self.state.memories[source.key] = outcome.memory
+                events.extend(outcome.events)
+                self._remember(source, outcome)
+            if self.store:
+                self.store.save(self.state)
         snapshot = Snapshot(
             at=self.wall(),
             readings=tuple(
@@ -120,6 +126,20 @@ class Poller:
         if self.on_update:
             self.on_update(snapshot, tuple(events))
         return snapshot, tuple(events)
+
+    def setting(self, key: str) -> Any:
+        with self._state_lock:
+            return self.state.settings.get(key)
+
+    def save_setting(self, key: str, value: Any) -> None:
+        """Remember a user choice across restarts (``None`` forgets it); any thread may call."""
+        with self._state_lock:
+            if value is None:
+                self.state.settings.pop(key, None)
+            else:
+                self.state.settings[key] = value
+            if self.store:
+                self.store.save(self.state)
 
     def run(self) -> None:
         """Poll each source when it is due until ``stop``; ``check_now`` polls at once."""

@@ -37,8 +37,10 @@ class StateStore:
         self.path = path
         self.problem: str | None = None
         """The last save failure, for the user interface to mention."""
+        self._written: bytes | None = None
 
     def load(self) -> State:
+        self._written = None
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -65,8 +67,11 @@ class StateStore:
             "sources": {key: to_dict(memory) for key, memory in state.memories.items()},
             "settings": state.settings,
         }
+        encoded = json.dumps(data, indent=1, sort_keys=True).encode()
+        if encoded == self._written:
+            return True  # an unchanged page costs no disk write (and no fsync) per poll
         try:
-            write_atomically(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
+            write_atomically(self.path, encoded)
         except OSError as exc:
             problem = f"cannot save state to {self.path}: {exc.strerror or exc}"
             if problem != self.problem:
@@ -74,6 +79,7 @@ class StateStore:
             self.problem = problem
             return False
         self.problem = None
+        self._written = encoded
         return True
 
     def _set_aside(self, why: Exception) -> None:

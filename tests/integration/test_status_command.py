@@ -1,0 +1,153 @@
+"""``claude-beacon status`` as a real process against a scripted server, faults included."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import fixture_bytes
+from tests.integration.conftest import cli, write_config
+from tests.support.statuspage_server import Reply, StatuspageServer, html_reply, json_reply
+
+SUMMARY = "/api/v2/summary.json"
+
+
+def test_reads_the_recorded_claude_page(server: StatuspageServer, isolated_home: Path) -> None:
+    server.set_summary(fixture_bytes("anthropic-summary-1.json"))
+    result = cli("status", "--config", str(write_config(isolated_home, server.url)))
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith("Claude: degraded (Partially Degraded Service)")
+    assert "Elevated errors on platform.claude.com" in result.stdout
+    assert "\033[" not in result.stdout  # piped: no colour
+    (request,) = server.requests_to(SUMMARY)
+    assert request.headers["user-agent"].startswith("claude-beacon/")
+    assert request.headers["accept"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "code", "level"),
+    [
+        ("github-summary-1.json", 0, "operational"),
+        ("anthropic-summary-1.json", 1, "degraded"),
+        ("github-components-1.json", 1, "partial_outage"),
+    ],
+)
+def test_json_output_and_nagios_exit_codes(
+    server: StatuspageServer, isolated_home: Path, fixture: str, code: int, level: str
+) -> None:
+    server.set_summary(fixture_bytes(fixture))
+    result = cli("status", "--json", "--config", str(write_config(isolated_home, server.url)))
+    assert result.returncode == code
+    data = json.loads(result.stdout)
+    assert data["level"] == level
+    (source,) = data["sources"]
+    assert {"name", "level", "components", "incidents", "maintenances", "error"} <= set(source)
+    assert source["error"] is None
+
+
+def test_major_outage_exits_two(server: StatuspageServer, isolated_home: Path) -> None:
+    from tests.support import payloads
+
+    server.set_summary(
+        payloads.summary(components={"Claude API (api.anthropic.com)": "major_outage"})
+    )
+    result = cli("status", "--json", "--config", str(write_config(isolated_home, server.url)))
+    assert (result.returncode, json.loads(result.stdout)["level"]) == (2, "major_outage")
+
+
+def test_upcoming_maintenance_is_still_operational(
+    server: StatuspageServer, isolated_home: Path
+) -> None:
+    from tests.support import payloads
+
+    upcoming = payloads.maintenance("m1", "Database upgrade", status="scheduled")
+    server.set_summary(payloads.summary(maintenances=[upcoming]))
+    result = cli("status", "--config", str(write_config(isolated_home, server.url)))
+    assert result.returncode == 0
+    assert "Maintenance (scheduled" in result.stdout
+
+
+def test_component_filter_from_config(server: StatuspageServer, isolated_home: Path) -> None:
+    server.set_summary(fixture_bytes("anthropic-summary-1.json"))
+    config = write_config(isolated_home, server.url, source='components = ["Claude Code"]')
+    result = cli("status", "--json", "--config", str(config))
+    data = json.loads(result.stdout)
+    assert result.returncode == 0
+    assert [c["name"] for c in data["sources"][0]["components"]] == ["Claude Code"]
+
+
+FAULTS = [
+    (Reply(status=500, body=b"<html>oops</html>", content_type="text/html"), "HTTP 500"),
+    (Reply(status=503, headers=(("Retry-After", "7"),)), "HTTP 503"),
+    (
+        Reply(status=429, headers=(("Retry-After", "7"),)),
+        "rate-limiting requests (HTTP 429, asked to wait 7 s)",
+    ),
+    (Reply(status=403), "blocked this request (HTTP 403"),
+    (html_reply("<!DOCTYPE html><title>Just a moment...</title>"), "HTML"),
+    (json_reply(b'{"page": {"id": "x"}, "compo'), "invalid JSON"),
+    (json_reply(b'{"unexpected": true}'), "JSON without"),
+    (json_reply(b"[]"), "expected a JSON object"),
+    (Reply(fault="truncate", body=fixture_bytes("anthropic-summary-1.json")), "broke"),
+    (Reply(fault="reset"), "broke"),
+    (Reply(fault="huge"), "too large"),
+    (Reply(status=404, body=b"<h1>Not Found</h1>", content_type="text/html"), "HTTP 404"),
+]
+
+
+@pytest.mark.parametrize(("reply", "words"), FAULTS, ids=[w for _, w in FAULTS])
+def test_every_fault_is_unknown_with_a_one_line_reason(
+    server: StatuspageServer, isolated_home: Path, reply: Reply, words: str
+) -> None:
+    server.set(SUMMARY, reply)
+    started = time.monotonic()
+    result = cli("status", "--config", str(write_config(isolated_home, server.url)))
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    (line,) = result.stdout.strip().splitlines()
+    assert line.startswith("Claude: unknown — ")
+    assert words in line
+    assert time.monotonic() - started < 30
+
+
+def test_connection_refused(isolated_home: Path) -> None:
+    with StatuspageServer() as gone:
+        url = gone.url
+    result = cli("status", "--json", "--config", str(write_config(isolated_home, url)))
+    assert result.returncode == 3
+    source = json.loads(result.stdout)["sources"][0]
+    assert source["level"] == "unknown"
+    assert "cannot connect to 127.0.0.1" in source["error"]
+
+
+def test_a_server_that_never_answers_is_bounded(
+    server: StatuspageServer, isolated_home: Path
+) -> None:
+    server.set(SUMMARY, Reply(fault="hang"))
+    started = time.monotonic()
+    result = cli("status", "--config", str(write_config(isolated_home, server.url)))
+    took = time.monotonic() - started
+    assert result.returncode == 3
+    assert "no answer from 127.0.0.1 in time" in result.stdout
+    assert took < 30
+
+
+def test_bad_config_exits_two_without_traceback(isolated_home: Path) -> None:
+    config = isolated_home / "bad.toml"
+    config.write_text("[[sources]]\nurl = 'http://status.example.com'\n")
+    result = cli("status", "--config", str(config))
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"claude-beacon: {config}: sources[0].url: expected an https://"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_version_and_help() -> None:
+    from claude_beacon import __version__
+
+    assert cli("--version").stdout.strip() == f"claude-beacon {__version__}"
+    assert "status" in cli("--help").stdout
