@@ -23,7 +23,6 @@ MAX_BYTES = 8 * 1024 * 1024
 TIMEOUT = httpx.Timeout(connect=5.0, read=10.0, write=5.0, pool=5.0)
 DEADLINE = 20.0
 """Seconds one request may take in all, however the server paces its bytes."""
-CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +89,7 @@ class Fetcher:
                 return _too_large(int(declared), self.max_bytes)
             chunks: list[bytes] = []
             size = 0
-            for chunk in reply.iter_bytes(CHUNK):
+            for chunk in reply.iter_bytes():  # as it arrives: a fixed size would wait for it
                 size += len(chunk)
                 if size > self.max_bytes:
                     return _too_large(size, self.max_bytes)
