@@ -25,10 +25,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
-    command = args.command
-    if command is None:
-        parser.print_help()
-        return 2
+    command = args.command or "tray"
+    if command == "autostart":  # needs no configuration, so a broken one cannot block it
+        return autostart_command(args.switch)
     try:
         config = load(args.config)
         if command == "status":
@@ -37,8 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return watch(config, as_json=args.json, interval=args.interval)
         if command == "paths":
             return show_paths(config)
-        parser.print_help()
-        return 2
+        from claude_beacon import app  # the desktop stack loads only when it is wanted
+
+        return app.run(config)
     except ConfigError as exc:
         print(f"claude-beacon: {exc}", file=sys.stderr)
         return 2
@@ -101,6 +101,24 @@ def show_paths(config: Config) -> int:
     return 0
 
 
+def autostart_command(switch: str) -> int:
+    """``autostart on|off|status``: start at login, through the platform's own mechanism."""
+    from claude_beacon import autostart
+
+    mechanism = autostart.for_platform()
+    try:
+        if switch == "on":
+            mechanism.enable(autostart.launch_command())
+        elif switch == "off":
+            mechanism.disable()
+    except OSError as exc:
+        print(f"claude-beacon: cannot change start at login: {exc}", file=sys.stderr)
+        return 1
+    state = "on" if mechanism.enabled() else "off"
+    print(f"start at login: {state} ({mechanism.where()})")
+    return 0
+
+
 def _colour() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
@@ -109,6 +127,7 @@ def _setup_logging(verbose: int) -> None:
     level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("claude-beacon: %(message)s"))
+    handler.setLevel(level)
     log.addHandler(handler)
     log.setLevel(level)
 
@@ -147,7 +166,14 @@ def _parser() -> argparse.ArgumentParser:
     watch_cmd.add_argument(
         "--interval", type=_positive, metavar="S", help="seconds between polls in every state"
     )
+    commands.add_parser("tray", parents=[common], help="show the tray icon (the default)")
     commands.add_parser("paths", parents=[common], help="print where settings, state and logs live")
+    autostart_cmd = commands.add_parser(
+        "autostart", parents=[common], help="start the tray at login: on, off, or show (status)"
+    )
+    autostart_cmd.add_argument(
+        "switch", choices=("on", "off", "status"), nargs="?", default="status"
+    )
     parser.set_defaults(config=None, verbose=0)
     return parser
 

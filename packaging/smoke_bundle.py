@@ -1,0 +1,47 @@
+"""Run the built bundle as a user would: ``--version``, then ``status --json`` against loopback.
+
+python3 packaging/smoke_bundle.py dist/claude-beacon/claude-beacon
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from claude_beacon import __version__  # noqa: E402
+from tests.support.statuspage_server import StatuspageServer  # noqa: E402
+
+
+def run(executable: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [executable, *args], capture_output=True, text=True, timeout=60, env=env, check=False
+    )
+
+
+def main() -> int:
+    executable = sys.argv[1]
+    with tempfile.TemporaryDirectory() as home, StatuspageServer() as server:
+        server.set_summary((ROOT / "tests" / "fixtures" / "anthropic-summary-1.json").read_bytes())
+        config = Path(home, "beacon.toml")
+        config.write_text(f'[[sources]]\nname = "Claude"\nurl = "{server.url}"\n')
+        env = os.environ | {"HOME": home, "XDG_CONFIG_HOME": home, "XDG_STATE_HOME": home}
+
+        version = run(executable, "--version", env=env)
+        assert version.stdout.strip() == f"claude-beacon {__version__}", version
+        status = run(executable, "status", "--json", "--config", str(config), env=env)
+        assert status.returncode == 1, status  # the recorded page shows a degraded component
+        level = json.loads(status.stdout)["level"]
+        assert level == "degraded", level
+    print(f"bundle ok: {version.stdout.strip()}, status --json -> {level} (exit 1)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,248 @@
+"""The desktop app's composition root: poller, notifier and tray wired together.
+
+Threads: the toolkit owns the main thread (macOS requires it), the poller and the notifier run
+on their own. Without a tray the app keeps watching and notifying, printing events instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import signal
+import subprocess
+import sys
+import threading
+import webbrowser
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from claude_beacon import autostart, instance, paths, report, trayview
+from claude_beacon import config as config_module
+from claude_beacon.config import Config
+from claude_beacon.core.model import Event, Snapshot
+from claude_beacon.fetch import Fetcher
+from claude_beacon.instance import InstanceLock
+from claude_beacon.notifier import Notifier, Pause
+from claude_beacon.poller import Poller
+from claude_beacon.state import StateStore
+from claude_beacon.trayview import Entry
+
+if TYPE_CHECKING:
+    from claude_beacon.tray import Tray
+
+log = logging.getLogger(__name__)
+PAUSE_KEY = "notifications_paused_until"
+MORNING_HOUR = 8
+"""'Until tomorrow' means until this hour tomorrow, local time."""
+
+
+class App:
+    def __init__(self, config: Config, config_path: Path) -> None:
+        self.config = config
+        self.config_path = config_path
+        self.poller = Poller(
+            config,
+            Fetcher(),
+            store=StateStore(paths.state_dir() / "tray.json"),
+            on_update=self._publish,
+        )
+        self.pause = Pause(_load_time(self.poller.setting(PAUSE_KEY)), self._remember_pause)
+        self.notifier = Notifier(rules=config.notify, pause=self.pause)
+        self.autostart = autostart.for_platform()
+        self.tray: Tray | None = None
+        self._show: Callable[[Snapshot], None] = lambda _snapshot: None
+        self._quit = threading.Event()
+
+    def run(self) -> int:
+        from claude_beacon.tray import NoTrayError, Tray
+
+        try:
+            tray = Tray(self.act)
+        except NoTrayError as exc:
+            return self.run_without_tray(str(exc))
+        self.tray = tray
+        self._show = lambda snapshot: tray.show(self.view(snapshot))
+        self.notifier.start()
+        self._handle_signals()
+        log.info("tray started with %d source(s)", len(self.config.sources))
+        tray.run(ready=self.poller.start)
+        self.quit()
+        return 0
+
+    def run_without_tray(self, why: str) -> int:
+        """Keep watching and notifying when no tray can be shown, printing events as well."""
+        print(
+            f"claude-beacon: {why}; watching here and sending notifications instead "
+            "(Ctrl-C to stop).",
+            file=sys.stderr,
+            flush=True,
+        )
+        log.warning("no tray: %s", why)
+        self._show = lambda snapshot: None
+        self.notifier.start()
+        self._handle_signals()
+        thread = self.poller.start()
+        try:
+            while thread.is_alive() and not self._quit.is_set():
+                thread.join(0.5)
+        except KeyboardInterrupt:
+            pass
+        self.quit()
+        return 0
+
+    def _handle_signals(self) -> None:
+        signal.signal(signal.SIGTERM, lambda *_: self.quit())
+        signal.signal(signal.SIGINT, lambda *_: self.quit())
+        if instance.SHOW_SIGNAL is not None:  # a second copy asks this one to show its guide
+            signal.signal(instance.SHOW_SIGNAL, lambda *_: self.act(Entry("guide", "guide")))
+
+    def view(self, snapshot: Snapshot) -> trayview.TrayView:
+        notes = []
+        if self.pause.active() and self.pause.until:
+            notes.append("notifications paused")
+        if self.notifier.problem:
+            notes.append("notifications unavailable")
+        if self.poller.store and self.poller.store.problem:
+            notes.append("cannot save state")
+        return trayview.view(
+            snapshot,
+            paused_until=self.pause.until if self.pause.active() else None,
+            autostart=self._autostart_enabled(),
+            notes=tuple(notes),
+        )
+
+    def act(self, entry: Entry) -> None:
+        """A menu click; runs on the toolkit's thread, so anything slow goes elsewhere."""
+        action = entry.action
+        now = datetime.now(UTC)
+        if action == "check":
+            self.poller.check_now()
+        elif action == "quit":
+            self.quit()
+        elif action in ("guide", "status_page"):
+            open_url(self.config.sources[0].url)
+        elif action == "open_url" and entry.url:
+            open_url(entry.url)
+        elif action == "pause_hour":
+            self.pause.set(now + timedelta(hours=1))
+        elif action == "pause_tomorrow":
+            self.pause.set(tomorrow_morning(now))
+        elif action == "resume":
+            self.pause.set(None)
+        elif action == "autostart":
+            self._toggle_autostart()
+        elif action == "settings":
+            config_module.write_template(self.config_path)
+            open_path(self.config_path)
+        self._show(self.poller.snapshot)
+
+    def quit(self) -> None:
+        if self._quit.is_set():
+            return
+        self._quit.set()
+        self.poller.stop(0.5)
+        self.notifier.stop(0.3)
+        if self.tray is not None:
+            self.tray.stop()
+
+    def _publish(self, snapshot: Snapshot, events: tuple[Event, ...]) -> None:
+        self.notifier.post(events)
+        if self.tray is None:
+            for event in events:
+                print(report.event_text(event), flush=True)
+        self._show(snapshot)
+
+    def _autostart_enabled(self) -> bool | None:
+        """Whether the app starts at login; ``None`` hides the menu item where that is unknown."""
+        try:
+            return self.autostart.enabled()
+        except OSError:
+            return None
+
+    def _toggle_autostart(self) -> None:
+        try:
+            if self.autostart.enabled():
+                self.autostart.disable()
+            else:
+                self.autostart.enable(autostart.launch_command())
+        except OSError as exc:
+            log.warning("cannot change start at login: %s", exc)
+
+    def _remember_pause(self, until: datetime | None) -> None:
+        self.poller.save_setting(PAUSE_KEY, until.isoformat() if until else None)
+
+
+def run(config: Config) -> int:
+    """Start the tray, unless a copy is already running: then ask that one to show its guide."""
+    lock = InstanceLock(paths.state_dir() / "tray.lock")
+    if not lock.acquire():
+        pid = lock.owner()
+        shown = pid is not None and instance.ask_to_show(pid)
+        action = "; opened its troubleshooting guide" if shown else ""
+        print(f"claude-beacon is already running (pid {pid or '?'}){action}.", file=sys.stderr)
+        return 0
+    try:
+        setup_file_logging()
+        return App(config, config.path or paths.config_file()).run()
+    finally:
+        lock.release()
+
+
+def tomorrow_morning(now: datetime) -> datetime:
+    local = now.astimezone()
+    morning = (local + timedelta(days=1)).replace(
+        hour=MORNING_HOUR, minute=0, second=0, microsecond=0
+    )
+    return morning.astimezone(UTC)
+
+
+def open_url(url: str) -> None:
+    """Open a web page in the default browser, off the UI thread (some browsers block)."""
+    if not url.startswith(("https://", "http://127.", "http://localhost", "http://[::1]")):
+        log.warning("refused to open a link that is not https: %r", url)
+        return
+    threading.Thread(target=webbrowser.open, args=(url,), name="beacon-open", daemon=True).start()
+
+
+def open_path(path: Path) -> None:
+    """Open a local file with the desktop's default application."""
+    if sys.platform == "win32":
+        import os
+
+        os.startfile(path)  # type: ignore[attr-defined]
+        return
+    opener = "open" if sys.platform == "darwin" else "xdg-open"
+    try:
+        subprocess.Popen([opener, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError as exc:
+        log.warning("cannot open %s (%s); edit it by hand", path, exc)
+
+
+def setup_file_logging() -> None:
+    """Log to a rotated file in the user log directory, and carry on if that is impossible."""
+    root = logging.getLogger("claude_beacon")
+    try:
+        directory = paths.log_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            directory / "claude-beacon.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError as exc:
+        root.warning("cannot write a log file (%s)", exc)
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    if root.getEffectiveLevel() > logging.INFO:
+        root.setLevel(logging.INFO)  # the terminal handler keeps its own, quieter level
+
+
+def _load_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None

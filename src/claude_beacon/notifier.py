@@ -1,0 +1,156 @@
+"""Desktop notifications, sent from a worker thread so that a slow service never blocks.
+
+plyer can block for 25–75 s on a broken D-Bus: the tray and the poller only ever enqueue. Bursts
+(three or more events within a few seconds) become one summary. A pause, the kinds switched off
+and a component filter are honoured here; exactly-once is the core's job.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import subprocess
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from claude_beacon import wording
+from claude_beacon.config import NotifySettings
+from claude_beacon.core.model import Event
+
+log = logging.getLogger(__name__)
+APP_NAME = "claude-beacon"
+BURST_WINDOW = 3.0
+"""Seconds after a first event during which further ones join it."""
+BURST_SIZE = 3
+
+Send = Callable[[str, str], None]
+
+
+@dataclass(slots=True)
+class Pause:
+    """Until when notifications are held back; ``None`` when they are not."""
+
+    until: datetime | None = None
+    changed: Callable[[datetime | None], None] | None = field(default=None, repr=False)
+
+    def active(self, now: datetime | None = None) -> bool:
+        return self.until is not None and (now or datetime.now(UTC)) < self.until
+
+    def set(self, until: datetime | None) -> None:
+        self.until = until
+        if self.changed:
+            self.changed(until)
+
+
+class Notifier:
+    """Turns events into notifications on its own thread; ``post`` never blocks."""
+
+    def __init__(
+        self,
+        send: Send | None = None,
+        rules: NotifySettings | None = None,
+        pause: Pause | None = None,
+        burst_window: float = BURST_WINDOW,
+    ) -> None:
+        self.send = send or platform_sender()
+        self.rules = rules or NotifySettings()
+        self.pause = pause or Pause()
+        self.burst_window = burst_window
+        self.problem: str | None = None
+        """Why notifications cannot be shown, once that is known."""
+        self.sent = 0
+        self._queue: queue.Queue[Event | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._work, name="beacon-notifier", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def post(self, events: Sequence[Event]) -> None:
+        for event in events:
+            if self.rules.wants(event) and not self.pause.active():
+                self._queue.put(event)
+
+    def stop(self, timeout: float = 1.0) -> None:
+        self._queue.put(None)
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _work(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            deadline = time.monotonic() + self.burst_window
+            stopping = False
+            while (left := deadline - time.monotonic()) > 0:
+                try:
+                    more = self._queue.get(timeout=left)
+                except queue.Empty:
+                    break
+                if more is None:
+                    stopping = True
+                    break
+                batch.append(more)
+            for title, body in compose(batch):
+                self._deliver(title, body)
+            if stopping:
+                return
+
+    def _deliver(self, title: str, body: str) -> None:
+        if self.pause.active():
+            return
+        try:
+            self.send(title, body)
+            self.sent += 1
+        except Exception as exc:  # plyer raises anything from NotImplementedError to DBus errors
+            if self.problem is None:
+                log.warning("cannot show notifications (%s); carrying on without them", exc)
+            self.problem = f"notifications unavailable: {exc}"
+        else:
+            self.problem = None
+
+
+def compose(batch: Sequence[Event]) -> list[tuple[str, str]]:
+    """Title and body of each notification for a batch: one each, or one summary for a burst."""
+    if len(batch) < BURST_SIZE:
+        return [(wording.headline(e), wording.detail(e)) for e in batch]
+    sources = sorted({e.source_name for e in batch})
+    title = f"{' & '.join(sources)}: {len(batch)} status updates"
+    lines = [f"{wording.WHAT_HAPPENED[e.kind].capitalize()}: {e.title}" for e in batch[:6]]
+    if len(batch) > 6:
+        lines.append(f"…and {len(batch) - 6} more")
+    return [(title, "\n".join(wording.trim(line, 90) for line in lines))]
+
+
+def platform_sender() -> Send:
+    """plyer everywhere, except macOS, where plyer needs pyobjus: there ``osascript`` speaks."""
+    if sys.platform == "darwin":
+        return _osascript
+    return _plyer
+
+
+def _plyer(title: str, body: str) -> None:
+    from plyer import notification  # loaded on first use: it picks a backend when called
+
+    with warnings.catch_warnings():
+        # Without dbus-python plyer warns, then uses notify-send, which works as well.
+        warnings.filterwarnings("ignore", message=".*dbus package is not installed.*")
+        notification.notify(title=title, message=body, app_name=APP_NAME, timeout=10)
+
+
+OSASCRIPT = (
+    "on run argv\ndisplay notification (item 2 of argv) with title (item 1 of argv)\nend run"
+)
+
+
+def _osascript(title: str, body: str) -> None:
+    # Title and body travel as arguments, never inside the script's source.
+    subprocess.run(
+        ["osascript", "-e", OSASCRIPT, title, body], check=True, timeout=15, capture_output=True
+    )

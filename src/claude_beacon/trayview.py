@@ -1,0 +1,135 @@
+"""What the tray shows for a snapshot: tooltip and menu as plain data, with no GUI toolkit.
+
+Keeping this free of pystray lets it be tested anywhere and keeps ``tray.py`` a thin adapter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from claude_beacon import wording
+from claude_beacon.core.model import Level, Reading, Snapshot
+
+TOOLTIP_LIMIT = 127
+"""Windows truncates notification-area tooltips at 127 characters."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One menu line. ``action`` names what a click does; ``url`` is opened for ``open_url``."""
+
+    text: str
+    action: str | None = None
+    url: str | None = None
+    checked: bool | None = None
+    default: bool = False
+    children: tuple[Entry, ...] = ()
+
+
+SEPARATOR = Entry("-")
+
+
+@dataclass(frozen=True, slots=True)
+class TrayView:
+    level: Level
+    tooltip: str
+    menu: tuple[Entry, ...]
+
+
+def tooltip(snapshot: Snapshot, notes: tuple[str, ...] = (), now: datetime | None = None) -> str:
+    """One line a person can act on: ``Claude: partial outage — Claude Code (since 14:02)``."""
+    if not snapshot.readings:
+        text = "claude-beacon: checking…"
+    else:
+        text = " · ".join(_source_line(r, now) for r in snapshot.readings)
+    text = " · ".join((text, *notes))
+    return wording.trim(text, TOOLTIP_LIMIT)
+
+
+def _source_line(reading: Reading, now: datetime | None) -> str:
+    name = reading.source.name
+    if reading.failure:
+        return f"{name}: unknown — {reading.failure.message}"
+    if reading.level is Level.OPERATIONAL:
+        return f"{name}: all systems operational"
+    affected = [c.name for c in reading.problem_components]
+    if not affected:
+        affected = [i.name for i in reading.incidents] or [m.name for m in reading.maintenances]
+    what = ", ".join(affected[:2]) + (f" +{len(affected) - 2}" if len(affected) > 2 else "")
+    starts = [i.started_at for i in reading.incidents if i.started_at]
+    since = f" (since {wording.local_time(min(starts), now)})" if starts else ""
+    return f"{name}: {reading.level.label}" + (f" — {what}" if what else "") + since
+
+
+def menu(
+    snapshot: Snapshot,
+    *,
+    paused_until: datetime | None,
+    autostart: bool | None,
+    now: datetime | None = None,
+) -> tuple[Entry, ...]:
+    """The whole menu; the first entry, the guide, is also the default (left-click) action."""
+    entries: list[Entry] = [Entry("Open troubleshooting guide", "guide", default=True), SEPARATOR]
+    overall = snapshot.level
+    entries.append(Entry(f"{wording.SYMBOLS[overall]} Overall: {overall.label}"))
+    for reading in snapshot.readings:
+        entries.extend(_reading_entries(reading, len(snapshot.readings) > 1, now))
+    entries.append(SEPARATOR)
+    entries.append(Entry("Check now", "check"))
+    entries.append(_pause_entry(paused_until, now))
+    entries.append(Entry("Open status page", "status_page"))
+    if autostart is not None:
+        entries.append(Entry("Start at login", "autostart", checked=autostart))
+    entries.append(Entry("Open settings", "settings"))
+    entries.append(SEPARATOR)
+    entries.append(Entry("Quit", "quit"))
+    return tuple(entries)
+
+
+def _reading_entries(reading: Reading, named: bool, now: datetime | None) -> list[Entry]:
+    prefix = f"{reading.source.name}: " if named else ""
+    if reading.failure:
+        return [Entry(f"{prefix}unknown — {wording.trim(reading.failure.message, 70)}")]
+    entries = [Entry(f"{reading.source.name}: {reading.level.label}")] if named else []
+    indent = "    " if named else ""
+    for component in reading.components:
+        symbol = wording.SYMBOLS[component.level]
+        entries.append(Entry(f"{indent}{symbol} {component.name}: {component.level.label}"))
+    for incident in reading.incidents:
+        text = f"{indent}Incident: {wording.trim(incident.name, 60)} ({incident.status})"
+        entries.append(Entry(text, "open_url", url=incident.url))
+    for item in reading.maintenances:
+        when = wording.window(item.scheduled_for, item.scheduled_until, now)
+        label = "Maintenance now" if item.in_progress else "Maintenance"
+        text = f"{indent}{label}: {wording.trim(item.name, 50)}" + (f" ({when})" if when else "")
+        entries.append(Entry(text, "open_url", url=item.url))
+    return entries
+
+
+def _pause_entry(paused_until: datetime | None, now: datetime | None) -> Entry:
+    if paused_until is not None:
+        head = f"Notifications paused until {wording.local_time(paused_until, now)}"
+        return Entry(head, children=(Entry("Resume notifications", "resume"),))
+    return Entry(
+        "Pause notifications",
+        children=(
+            Entry("For 1 hour", "pause_hour"),
+            Entry("Until tomorrow", "pause_tomorrow"),
+        ),
+    )
+
+
+def view(
+    snapshot: Snapshot,
+    *,
+    paused_until: datetime | None = None,
+    autostart: bool | None = None,
+    notes: tuple[str, ...] = (),
+    now: datetime | None = None,
+) -> TrayView:
+    return TrayView(
+        level=snapshot.level,
+        tooltip=tooltip(snapshot, notes, now),
+        menu=menu(snapshot, paused_until=paused_until, autostart=autostart, now=now),
+    )
