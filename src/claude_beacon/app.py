@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claude_beacon import autostart, instance, paths, report, trayview
+from claude_beacon import autostart, instance, paths, report, trayview, wording
 from claude_beacon import config as config_module
 from claude_beacon.config import Config
 from claude_beacon.core.model import Event, Snapshot
@@ -148,6 +148,8 @@ class App:
             self.tray.stop()
 
     def _publish(self, snapshot: Snapshot, events: tuple[Event, ...]) -> None:
+        for event in events:
+            log.info("%s: %s", wording.headline(event), event.title)
         self.notifier.post(events)
         if self.tray is None:
             for event in events:

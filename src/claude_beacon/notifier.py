@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import shutil
 import subprocess
 import sys
 import threading
@@ -129,10 +130,37 @@ def compose(batch: Sequence[Event]) -> list[tuple[str, str]]:
 
 
 def platform_sender() -> Send:
-    """plyer everywhere, except macOS, where plyer needs pyobjus: there ``osascript`` speaks."""
+    """plyer, except where it would fail silently or unsafely.
+
+    macOS: plyer needs pyobjus, so ``osascript`` speaks. Linux without dbus-python: plyer would
+    run ``notify-send`` without checking that it worked (and, wherever a ``/app`` directory
+    exists, splice the text into a ``gdbus`` argument), so ``notify-send`` is run here instead,
+    checked and with a timeout, the text passed as plain arguments after ``--``.
+    """
     if sys.platform == "darwin":
         return _osascript
+    if sys.platform.startswith(("linux", "freebsd", "openbsd")) and not _has_dbus_python():
+        return _notify_send
     return _plyer
+
+
+def _has_dbus_python() -> bool:
+    try:
+        import dbus  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _notify_send(title: str, body: str) -> None:
+    executable = shutil.which("notify-send")
+    if executable is None:
+        raise NotImplementedError("no notification service (install libnotify's notify-send)")
+    argv = [executable, "--app-name", APP_NAME, "--expire-time", "10000", "--", title, body]
+    result = subprocess.run(argv, timeout=15, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        lines = (result.stderr.strip() or f"notify-send exited {result.returncode}").splitlines()
+        raise RuntimeError(lines[-1])
 
 
 def _plyer(title: str, body: str) -> None:

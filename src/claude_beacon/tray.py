@@ -45,6 +45,7 @@ class Tray:
         self._on_action = on_action
         self._view = TrayView(Level.UNKNOWN, "claude-beacon: checking…", ())
         self._look: icons.Look | None = None
+        self._stopping = False
         self.icon = pystray.Icon(
             NAME, self._image(Level.UNKNOWN, False), self._view.tooltip, pystray.Menu(self._items)
         )
@@ -64,13 +65,21 @@ class Tray:
                 _enable_xorg_clicks(icon)
             ready()
 
-        self.icon.run(setup=setup)
+        try:
+            self.icon.run(setup=setup)
+        except Exception:
+            if not self._stopping:
+                raise
+            # pystray's GTK backends hide their notification on the way out and raise when
+            # no notification service exists; closing must not turn into a crash.
+            log.debug("the tray backend failed while closing", exc_info=True)
 
     def show(self, view: TrayView, local_problem: bool = False) -> None:
         """Show a new view; safe to call from any thread."""
         call_on_ui_thread(lambda: self._apply(view, local_problem))
 
     def stop(self) -> None:
+        self._stopping = True
         call_on_ui_thread(self.icon.stop)
 
     def _apply(self, view: TrayView, local_problem: bool) -> None:

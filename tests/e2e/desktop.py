@@ -1,0 +1,329 @@
+"""A real, private Linux desktop for end-to-end tests: Xvfb, a session bus, dunst, trayer.
+
+Nothing is shared with the machine's own session: the display is found with ``-displayfd``
+(no race for a free number), the bus runs from its own config file (no service activation, so
+nothing starts behind the test's back), and every process is killed on exit. ``Notify`` calls
+are recorded by a D-Bus monitor, and the tray's menu is read and clicked through dbusmenu, the
+protocol the appindicator backend exports it on: exact labels, no pixels or OCR.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jeepney import DBusAddress, HeaderFields, MessageType, new_method_call
+from jeepney.io.blocking import DBusConnection, open_dbus_connection
+
+TOOLS = ("Xvfb", "dbus-daemon", "dunst", "trayer")
+SCREEN = (640, 480)
+TRAY_BOX = (440, 0, 640, 32)
+"""Where trayer draws its panel: the top right corner, 200 x 32 px."""
+XVFB_ARGS = ("-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp")
+TRAYER_ARGS = (
+    *("--edge", "top", "--align", "right", "--widthtype", "pixel", "--width", "200"),
+    *("--heighttype", "pixel", "--height", "32", "--expand", "false"),
+    *("--SetDockType", "true", "--transparent", "false"),
+)
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir={dir}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+BUS = DBusAddress("/org/freedesktop/DBus", "org.freedesktop.DBus", "org.freedesktop.DBus")
+
+
+class RigError(RuntimeError):
+    """A part of the desktop did not start; the message names it and says why."""
+
+
+def missing_tools() -> list[str]:
+    return [tool for tool in TOOLS if shutil.which(tool) is None]
+
+
+@dataclass(frozen=True)
+class Notification:
+    app_name: str
+    summary: str
+    body: str
+    at: float
+
+
+class Desktop:
+    def __init__(self, notification_daemon: bool = True) -> None:
+        self.notification_daemon = notification_daemon
+        self._dir = Path(tempfile.mkdtemp(prefix="beacon-desktop-"))
+        self._procs: list[subprocess.Popen[bytes]] = []
+        self.env: dict[str, str] = {}
+        self.display = ""
+
+    def __enter__(self) -> Desktop:
+        try:
+            self._start()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _start(self) -> None:
+        read, write = os.pipe()
+        self._spawn(
+            ["Xvfb", "-displayfd", str(write), *XVFB_ARGS],
+            pass_fds=(write,),
+        )
+        os.close(write)
+        with os.fdopen(read) as pipe:
+            number = pipe.readline().strip()
+        if not number:
+            raise RigError(f"Xvfb did not start: {self._log('Xvfb')}")
+        self.display = f":{number}"
+        config = self._dir / "bus.conf"
+        config.write_text(BUS_CONFIG.format(dir=self._dir))
+        bus = self._spawn(
+            ["dbus-daemon", "--nofork", "--print-address=1", f"--config-file={config}"],
+            stdout=subprocess.PIPE,
+        )
+        assert bus.stdout
+        address = bus.stdout.readline().decode().strip()
+        if not address:
+            raise RigError(f"dbus-daemon did not start: {self._log('dbus-daemon')}")
+        self.env = os.environ | {
+            "DISPLAY": self.display,
+            "DBUS_SESSION_BUS_ADDRESS": address,
+            "NO_AT_BRIDGE": "1",
+            "GDK_BACKEND": "x11",
+        }
+        self.env.pop("WAYLAND_DISPLAY", None)
+        if self.notification_daemon:
+            self._spawn(["dunst"])
+        self._spawn(["trayer", *TRAYER_ARGS])
+        if self.notification_daemon:
+            self._wait(lambda: "org.freedesktop.Notifications" in self.bus_names(), "dunst")
+        self._wait(self._tray_owned, "trayer")
+
+    def _spawn(self, argv: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+        log = (self._dir / f"{argv[0]}.log").open("wb")
+        kwargs.setdefault("stdout", log)
+        proc = subprocess.Popen(
+            argv, stderr=log, env=self.env or None, start_new_session=True, **kwargs
+        )
+        log.close()
+        self._procs.append(proc)
+        return proc
+
+    def _log(self, tool: str) -> str:
+        with contextlib.suppress(OSError):
+            return (self._dir / f"{tool}.log").read_text(errors="replace").strip()[-500:]
+        return ""
+
+    def _wait(self, ready: Any, tool: str, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with contextlib.suppress(Exception):
+                if ready():
+                    return
+            time.sleep(0.05)
+        raise RigError(f"{tool} was not ready in {timeout} s: {self._log(tool)}")
+
+    def _tray_owned(self) -> bool:
+        from Xlib import display
+
+        connection = display.Display(self.display)
+        try:
+            atom = connection.intern_atom("_NET_SYSTEM_TRAY_S0")
+            return bool(connection.get_selection_owner(atom))
+        finally:
+            connection.close()
+
+    def close(self) -> None:
+        for proc in reversed(self._procs):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, 9)
+        for proc in self._procs:
+            proc.wait(5)
+            if proc.stdout:
+                proc.stdout.close()
+        self._procs.clear()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def connect(self) -> DBusConnection:
+        return open_dbus_connection(bus=self.env["DBUS_SESSION_BUS_ADDRESS"])
+
+    def bus_names(self) -> list[str]:
+        with self.connect() as connection:
+            return list(connection.send_and_get_reply(new_method_call(BUS, "ListNames")).body[0])
+
+    def screenshot(self) -> Any:
+        from PIL import ImageGrab
+
+        return ImageGrab.grab(xdisplay=self.display)
+
+    def tray_colours(self) -> Counter[tuple[int, int, int]]:
+        """How many pixels of each colour the tray panel shows."""
+        image = self.screenshot().crop(TRAY_BOX).convert("RGB")
+        return Counter({colour: count for count, colour in image.getcolors(1 << 16) or []})
+
+    def wait_for_colour(self, rgb: tuple[int, int, int], timeout: float = 15) -> int:
+        """Wait until 100 pixels near ``rgb`` show in the tray (icons are scaled to fit)."""
+        deadline = time.monotonic() + timeout
+        seen: Counter[tuple[int, int, int]] = Counter()
+        while time.monotonic() < deadline:
+            seen = self.tray_colours()
+            near = sum(n for colour, n in seen.items() if _distance(colour, rgb) <= 12)
+            if near >= 100:
+                return near
+            time.sleep(0.1)
+        raise AssertionError(f"{rgb} never showed in the tray; it shows {seen.most_common(4)}")
+
+
+class NotifyMonitor:
+    """Records every ``Notify`` call on the desktop's bus, from a background thread."""
+
+    RULE = "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"
+
+    def __init__(self, desktop: Desktop) -> None:
+        self._connection = desktop.connect()
+        monitoring = DBusAddress(
+            "/org/freedesktop/DBus", "org.freedesktop.DBus", "org.freedesktop.DBus.Monitoring"
+        )
+        self._connection.send_and_get_reply(
+            new_method_call(monitoring, "BecomeMonitor", "asu", ([self.RULE], 0))
+        )
+        self._calls: list[Notification] = []
+        self._lock = threading.Condition()
+        self._closed = threading.Event()
+        self._thread = threading.Thread(target=self._listen, daemon=True)
+        self._thread.start()
+
+    def _listen(self) -> None:
+        while not self._closed.is_set():
+            try:
+                message = self._connection.receive(timeout=0.2)
+            except TimeoutError:
+                continue
+            except (OSError, ValueError):
+                return
+            fields = message.header.fields
+            if (
+                message.header.message_type is MessageType.method_call
+                and fields.get(HeaderFields.member) == "Notify"
+            ):
+                app_name, _replaces, _icon, summary, body = message.body[:5]
+                with self._lock:
+                    self._calls.append(Notification(app_name, summary, body, time.monotonic()))
+                    self._lock.notify_all()
+
+    @property
+    def calls(self) -> list[Notification]:
+        with self._lock:
+            return list(self._calls)
+
+    def wait_for(self, count: int, timeout: float = 15) -> list[Notification]:
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while len(self._calls) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"expected {count} notifications, got {self._calls}")
+                self._lock.wait(left)
+            return list(self._calls)
+
+    def close(self) -> None:
+        self._closed.set()
+        self._thread.join(2)
+        self._connection.close()
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    id: int
+    label: str
+    children: tuple[MenuItem, ...]
+
+
+class TrayMenu:
+    """The app's menu as exported over dbusmenu by pystray's appindicator backend."""
+
+    def __init__(self, desktop: Desktop, icon_name: str = "claude_beacon") -> None:
+        self._desktop = desktop
+        self._path = f"/org/ayatana/NotificationItem/{icon_name}/Menu"
+
+    def _address(self) -> DBusAddress:
+        for name in self._desktop.bus_names():
+            if not name.startswith(":"):
+                continue
+            address = DBusAddress(self._path, name, "com.canonical.dbusmenu")
+            with contextlib.suppress(Exception), self._desktop.connect() as connection:
+                reply = connection.send_and_get_reply(
+                    new_method_call(address, "GetLayout", "iias", (0, -1, ["label"])), timeout=2
+                )
+                if reply.header.message_type is MessageType.method_return:
+                    return address
+        raise AssertionError(f"no application exports {self._path}")
+
+    def items(self, timeout: float = 10) -> list[MenuItem]:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                address = self._address()
+                break
+            except AssertionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        with self._desktop.connect() as connection:
+            reply = connection.send_and_get_reply(
+                new_method_call(address, "GetLayout", "iias", (0, -1, ["label"]))
+            )
+        _revision, (_id, _props, children) = reply.body
+        return [_item(child) for child in children]
+
+    def labels(self) -> list[str]:
+        return [item.label for item in self.items()]
+
+    def click(self, label: str) -> None:
+        """Click the item labelled ``label`` (ids change whenever the menu is rebuilt)."""
+        item = next((i for i in _walk(self.items()) if i.label == label), None)
+        if item is None:
+            raise AssertionError(f"no menu item {label!r} in {self.labels()}")
+        with self._desktop.connect() as connection:
+            connection.send_and_get_reply(
+                new_method_call(self._address(), "Event", "isvu", (item.id, "clicked", ("i", 0), 0))
+            )
+
+
+def _distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> int:
+    return max(abs(x - y) for x, y in zip(a, b, strict=True))
+
+
+def _item(variant: Any) -> MenuItem:
+    _signature, (item_id, props, children) = variant
+    label = props.get("label", ("s", ""))[1]
+    return MenuItem(item_id, label, tuple(_item(child) for child in children))
+
+
+def _walk(items: list[MenuItem] | tuple[MenuItem, ...]) -> Iterator[MenuItem]:
+    for item in items:
+        yield item
+        yield from _walk(item.children)

@@ -1,0 +1,192 @@
+"""The real tray app on a real virtual desktop, against a scripted status page on loopback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from claude_beacon.icons import COLOURS, Look
+from tests.e2e.desktop import Desktop, NotifyMonitor, TrayMenu
+from tests.support import payloads
+from tests.support.statuspage_server import StatuspageServer, json_reply
+
+API = "Claude API (api.anthropic.com)"
+GREEN, ORANGE = COLOURS[Look.OPERATIONAL][0], COLOURS[Look.PARTIAL_OUTAGE][0]
+UPDATES = [
+    ("u1", "investigating", "We are investigating errors on the API."),
+]
+
+
+def incident(status: str, updates: list[tuple[str, str, str]]) -> dict:
+    return payloads.incident(
+        "inc1",
+        "Elevated errors on the API",
+        status=status,
+        impact="major",
+        updates=updates,
+        components=[API],
+    )
+
+
+class TrayApp:
+    """``claude-beacon`` started as a user would, on the test desktop, with its own home."""
+
+    def __init__(self, desktop: Desktop, home: Path, url: str, interval: float = 0.5) -> None:
+        config = home / "beacon.toml"
+        config.write_text(
+            f"interval = {interval}\nfast_interval = {interval}\n"
+            f'[[sources]]\nname = "Claude"\nurl = "{url}"\n'
+        )
+        env = desktop.env | {
+            key: os.environ[key] for key in os.environ if key.startswith(("XDG_", "HOME"))
+        }
+        env |= {"PYSTRAY_BACKEND": "appindicator", "BROWSER": "true"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "claude_beacon", "--config", str(config)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def stop(self) -> int:
+        self.proc.terminate()
+        return self.wait()
+
+    def wait(self, timeout: float = 5) -> int:
+        try:
+            return self.proc.wait(timeout)
+        finally:
+            self.proc.kill()
+            self.stdout, self.stderr = self.proc.communicate()
+
+
+@pytest.fixture
+def server() -> Iterator[StatuspageServer]:
+    with StatuspageServer() as srv:
+        srv.set_summary(payloads.summary())
+        yield srv
+
+
+def test_icon_and_notifications_follow_an_incident_across_a_restart(
+    desktop: Desktop,
+    notifications: NotifyMonitor,
+    server: StatuspageServer,
+    isolated_home: Path,
+) -> None:
+    app = TrayApp(desktop, isolated_home, server.url)
+    try:
+        desktop.wait_for_colour(GREEN)
+        assert notifications.calls == []
+
+        server.set_summary(
+            payloads.summary(
+                {API: "partial_outage"}, incidents=[incident("investigating", UPDATES)]
+            )
+        )
+        desktop.wait_for_colour(ORANGE)
+        (opened,) = notifications.wait_for(1)
+        assert (opened.app_name, opened.summary) == ("claude-beacon", "Claude: new incident")
+        assert "Elevated errors on the API" in opened.body
+        assert "We are investigating errors on the API." in opened.body
+    finally:
+        assert app.stop() == 0
+
+    # A restart remembers what was reported: the icon comes back, no notification repeats.
+    app = TrayApp(desktop, isolated_home, server.url)
+    try:
+        desktop.wait_for_colour(ORANGE)
+        polls = len(server.requests)
+        server.wait_for_requests("/api/v2/summary.json", polls + 4)
+        assert len(notifications.calls) == 1
+
+        resolved = incident("resolved", [("u2", "resolved", "Errors have stopped."), *UPDATES])
+        server.set("/api/v2/incidents.json", json_reply(payloads.incidents_page([resolved])))
+        server.set_summary(payloads.summary())
+        desktop.wait_for_colour(GREEN)
+        calls = notifications.wait_for(2)
+        assert calls[1].summary == "Claude: resolved"
+        assert "Errors have stopped." in calls[1].body
+        time.sleep(2)  # several more polls: nothing more to say
+        assert len(notifications.calls) == 2
+    finally:
+        assert app.stop() == 0
+
+
+def test_menu_lists_the_state_and_its_items_work(
+    desktop: Desktop, server: StatuspageServer, isolated_home: Path
+) -> None:
+    server.set_summary(
+        payloads.summary({API: "partial_outage"}, incidents=[incident("identified", UPDATES)])
+    )
+    app = TrayApp(desktop, isolated_home, server.url, interval=30)
+    try:
+        menu = TrayMenu(desktop)
+        deadline = time.monotonic() + 10
+        while "Check now" not in (labels := menu.labels()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert labels[0] == "Open troubleshooting guide"
+        assert "▲ Overall: partial outage" in labels
+        assert f"▲ {API}: partial outage" in labels
+        assert "Incident: Elevated errors on the API (identified)" in labels
+        assert {"Pause notifications", "Open status page", "Open settings", "Quit"} <= set(labels)
+
+        before = len(server.requests_to("/api/v2/summary.json"))
+        menu.click("Check now")
+        server.wait_for_requests("/api/v2/summary.json", before + 1, timeout=3)
+
+        menu.click("Quit")
+        started = time.monotonic()
+        assert app.wait(5) == 0
+        assert time.monotonic() - started < 2
+    finally:
+        app.stop()
+
+
+def opened_incident() -> dict:
+    return payloads.summary({API: "partial_outage"}, incidents=[incident("investigating", UPDATES)])
+
+
+def test_without_a_tray_it_says_so_watches_and_still_notifies(
+    desktop: Desktop, notifications: NotifyMonitor, server: StatuspageServer, isolated_home: Path
+) -> None:
+    server.set_summary(opened_incident())
+    desktop.env.pop("DISPLAY")  # a session bus but no screen: an SSH login, a headless box
+    app = TrayApp(desktop, isolated_home, server.url)
+    (call,) = notifications.wait_for(1)
+    assert call.summary == "Claude: new incident"
+    assert app.stop() == 0
+    assert "Traceback" not in app.stderr
+    assert "watching here and sending notifications instead" in app.stderr
+    assert "Elevated errors on the API" in app.stdout
+
+
+@pytest.mark.no_notification_daemon
+def test_without_a_notification_service_it_carries_on_and_says_so_once(
+    desktop: Desktop, server: StatuspageServer, isolated_home: Path
+) -> None:
+    app = TrayApp(desktop, isolated_home, server.url)
+    try:
+        desktop.wait_for_colour(GREEN)
+        server.set_summary(opened_incident())
+        desktop.wait_for_colour(ORANGE)
+        time.sleep(1)
+        update = ("u2", "identified", "Cause found.")
+        server.set_summary(
+            payloads.summary({API: "partial_outage"}, [incident("identified", [update, *UPDATES])])
+        )
+        log = isolated_home / ".local/state/claude-beacon/log/claude-beacon.log"
+        deadline = time.monotonic() + 10
+        while "Claude: incident update" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert app.proc.poll() is None  # still running
+    finally:
+        assert app.stop() == 0, app.stderr
+    text = log.read_text()
+    assert text.count("cannot show notifications") == 1
