@@ -190,3 +190,44 @@ def test_without_a_notification_service_it_carries_on_and_says_so_once(
         assert app.stop() == 0, app.stderr
     text = log.read_text()
     assert text.count("cannot show notifications") == 1
+
+
+def wait_for_label(menu: TrayMenu, prefix: str, timeout: float = 10) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [label for label in menu.labels() if label.startswith(prefix)]
+        if found:
+            return found[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no menu item starting {prefix!r} in {menu.labels()}")
+
+
+def test_a_pause_is_honoured_and_survives_a_restart(
+    desktop: Desktop, notifications: NotifyMonitor, server: StatuspageServer, isolated_home: Path
+) -> None:
+    app = TrayApp(desktop, isolated_home, server.url)
+    try:
+        menu = TrayMenu(desktop)
+        wait_for_label(menu, "Pause notifications")
+        menu.click("For 1 hour")
+        wait_for_label(menu, "Notifications paused until")
+    finally:
+        assert app.stop() == 0, app.stderr
+
+    app = TrayApp(desktop, isolated_home, server.url)
+    try:
+        wait_for_label(TrayMenu(desktop), "Notifications paused until")
+        server.set_summary(opened_incident())
+        desktop.wait_for_colour(ORANGE)  # the icon still tells; only notifications wait
+        time.sleep(1.5)
+        assert notifications.calls == []
+
+        TrayMenu(desktop).click("Resume notifications")
+        wait_for_label(TrayMenu(desktop), "Pause notifications")
+        resolved = incident("resolved", [("u2", "resolved", "Errors have stopped."), *UPDATES])
+        server.set("/api/v2/incidents.json", json_reply(payloads.incidents_page([resolved])))
+        server.set_summary(payloads.summary())
+        (call,) = notifications.wait_for(1)
+        assert call.summary == "Claude: resolved"
+    finally:
+        assert app.stop() == 0, app.stderr

@@ -1,0 +1,148 @@
+"""What the tray app costs while idling, beside a minimal pystray + httpx poller.
+
+Both run on the test desktop (Xvfb, trayer, a private bus) with the same pystray backend and
+poll the same loopback page every second, so their difference is claude-beacon's own cost.
+
+    python3 bench/footprint.py [--seconds 60] [--interval 1]
+
+Prints start-up time to a visible icon, peak RSS, and CPU seconds per hour (measured over the
+run, extrapolated to an hour at that interval, and scaled to the default 60 s interval).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from claude_beacon.icons import COLOURS, Look  # noqa: E402
+from tests.e2e.desktop import Desktop  # noqa: E402
+from tests.support import payloads  # noqa: E402
+from tests.support.statuspage_server import StatuspageServer  # noqa: E402
+
+BASELINE = """
+import json, sys, threading, time
+import httpx, pystray
+from PIL import Image
+
+url, interval = sys.argv[1], float(sys.argv[2])
+icon = pystray.Icon("baseline", Image.new("RGB", (64, 64), (0x1A, 0x7F, 0x37)), "baseline")
+
+def poll():
+    with httpx.Client(timeout=10) as client:
+        while True:
+            status = json.loads(client.get(url).content)["status"]["indicator"]
+            colour = (0x1A, 0x7F, 0x37) if status == "none" else (0xF9, 0x73, 0x16)
+            icon.icon = Image.new("RGB", (64, 64), colour)
+            icon.title = f"baseline: {status}"
+            time.sleep(interval)
+
+def setup(icon):
+    icon.visible = True
+    threading.Thread(target=poll, daemon=True).start()
+
+icon.run(setup=setup)
+"""
+
+
+@dataclass
+class Figures:
+    name: str
+    startup: float
+    peak_rss_mib: float
+    cpu_per_hour: float
+    polls: int
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure(
+    name: str,
+    argv: list[str],
+    desktop: Desktop,
+    server: StatuspageServer,
+    seconds: float,
+    env: dict[str, str],
+) -> Figures:
+    requests_before = len(server.requests)
+    started = time.monotonic()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        desktop.wait_for_colour(COLOURS[Look.OPERATIONAL][0], timeout=30)
+        startup = time.monotonic() - started
+        time.sleep(5)  # warm-up: imports done, first polls made
+        cpu_before, polls_before = cpu_seconds(proc.pid), len(server.requests)
+        time.sleep(seconds)
+        cpu = cpu_seconds(proc.pid) - cpu_before
+        polls = len(server.requests) - polls_before
+        rss = peak_rss_mib(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(5)
+    assert len(server.requests) > requests_before
+    return Figures(name, startup, rss, cpu * 3600 / seconds, polls)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--interval", type=float, default=1.0)
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory() as home, StatuspageServer() as server, Desktop() as desk:
+        server.set_summary(payloads.summary())
+        config = Path(home, "beacon.toml")
+        source = f'[[sources]]\nname = "Claude"\nurl = "{server.url}"\n'
+        config.write_text(f"interval = {args.interval}\n{source}")
+        env = desk.env | {"HOME": home, "PYSTRAY_BACKEND": "appindicator"}
+        env |= {key: f"{home}/{key}" for key in ("XDG_CONFIG_HOME", "XDG_STATE_HOME")}
+        beacon = [sys.executable, "-m", "claude_beacon", "--config", str(config)]
+        baseline = [
+            sys.executable,
+            "-c",
+            BASELINE,
+            server.url + "/api/v2/summary.json",
+            str(args.interval),
+        ]
+        results.append(
+            measure("pystray + httpx baseline", baseline, desk, server, args.seconds, env)
+        )
+        results.append(measure("claude-beacon", beacon, desk, server, args.seconds, env))
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs"
+    print(f"machine: {machine}, Python {platform.python_version()}")
+    print(f"each idles {args.seconds:.0f} s after a 5 s warm-up, polling every {args.interval:g} s")
+    print(f"{'':26} {'start-up':>9} {'peak RSS':>10} {'CPU s/h':>9} {'at 60 s':>8} {'polls':>6}")
+    for r in results:
+        at_default = r.cpu_per_hour * args.interval / 60
+        print(
+            f"{r.name:26} {r.startup:8.2f}s {r.peak_rss_mib:7.1f} MiB {r.cpu_per_hour:9.1f}"
+            f" {at_default:8.2f} {r.polls:6d}"
+        )
+    base, ours = results
+    print(
+        f"claude-beacon / baseline: RSS {ours.peak_rss_mib / base.peak_rss_mib:.2f}x, "
+        f"CPU {ours.cpu_per_hour / base.cpu_per_hour:.2f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()
