@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -137,6 +137,13 @@ def test_menu_lists_the_state_and_its_items_work(
         assert "Incident: Elevated errors on the API (identified)" in labels
         assert {"Pause notifications", "Open status page", "Open settings", "Quit"} <= set(labels)
 
+        entry = isolated_home / ".config" / "autostart" / "claude-beacon.desktop"
+        menu.click("Start at login")
+        wait_until(entry.is_file)
+        assert "Exec=" in entry.read_text()
+        menu.click("Start at login")
+        wait_until(lambda: not entry.exists())
+
         before = len(server.requests_to("/api/v2/summary.json"))
         menu.click("Check now")
         server.wait_for_requests("/api/v2/summary.json", before + 1, timeout=3)
@@ -190,6 +197,13 @@ def test_without_a_notification_service_it_carries_on_and_says_so_once(
         assert app.stop() == 0, app.stderr
     text = log.read_text()
     assert text.count("cannot show notifications") == 1
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 5) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"{condition} stayed false for {timeout} s"
+        time.sleep(0.05)
 
 
 def wait_for_label(menu: TrayMenu, prefix: str, timeout: float = 10) -> str:
