@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 TRAY_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 ICNS_SIZES = (32, 64, 128, 256, 512, 1024)
+HICOLOR_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
 """The sizes an ICNS file holds; Pillow scales the largest image for any size not given."""
 
 
@@ -61,7 +62,13 @@ def write_app_icons(icons: ModuleType, out: Path) -> list[Path]:
             "Pillow writes ICNS itself (PNG images in an Apple container); a Pillow built "
             "without PNG (zlib) support cannot. Install a complete Pillow and run this again."
         ) from exc
-    return [png, ico, icns]
+    themed = []  # the freedesktop icon theme layout, copied as is by packaging/install-linux.sh
+    for size in HICOLOR_SIZES:
+        path = out / "hicolor" / f"{size}x{size}" / "apps" / "claude-beacon.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        icons.draw_app_icon(size).save(path, "PNG", optimize=True)
+        themed.append(path)
+    return [png, ico, icns, *themed]
 
 
 def main(argv: list[str] | None = None) -> int:
