@@ -79,7 +79,7 @@ class App:
             file=sys.stderr,
             flush=True,
         )
-        log.warning("no tray: %s", why)
+        log.info("no tray: %s", why)  # the terminal has been told above
         self._show = lambda snapshot: None
         self.notifier.start()
         self._handle_signals()
