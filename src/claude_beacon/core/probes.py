@@ -1,0 +1,56 @@
+"""What a reachability probe found: data only, shared by the prober, the verdict and the guide."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+
+class ProbeRole(Enum):
+    """Why a target is probed; the verdict reads the roles, never the host names."""
+
+    CLAUDE = "claude"
+    """A Claude endpoint: api.anthropic.com, claude.ai, the status page host."""
+    API_AUTH = "api_auth"
+    """An authenticated API call that measures the API itself (needs a key)."""
+    INTERNET = "internet"
+    """A neutral site: if it works while Claude fails, the problem is not this machine's link."""
+
+
+class Stage(Enum):
+    """The step a probe failed at, in the order they run."""
+
+    DNS = "dns"
+    CONNECT = "connect"
+    TLS = "tls"
+    HTTP = "http"
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeResult:
+    name: str
+    """What people call the target: ``api.anthropic.com``."""
+    url: str
+    role: ProbeRole
+    at: datetime
+    ok: bool
+    """The target answered over HTTP at all (any status for CLAUDE/INTERNET, 2xx for API_AUTH)."""
+    failed_at: Stage | None = None
+    error: str | None = None
+    """One line in plain words; never contains a credential."""
+    status: int | None = None
+    dns_ms: float | None = None
+    connect_ms: float | None = None
+    tls_ms: float | None = None
+    http_ms: float | None = None
+    certificate_untrusted: bool = False
+    """TLS failed because the certificate chain is not trusted: typically an intercepting proxy."""
+    via_proxy: bool = False
+    """Sent through ``HTTPS_PROXY``; DNS, connect and TLS timings are then the proxy's."""
+
+    @property
+    def total_ms(self) -> float | None:
+        parts = [self.dns_ms, self.connect_ms, self.tls_ms, self.http_ms]
+        known = [p for p in parts if p is not None]
+        return sum(known) if known else None
