@@ -111,3 +111,46 @@ def test_template_is_commented_and_valid(tmp_path: Path) -> None:
     assert config.write_template(target)
     assert not config.write_template(target)  # never overwrites the user's file
     assert load(target).sources == (CLAUDE,)
+
+
+def test_notifications_and_diagnostics_tables_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        "[notifications]\n"
+        'kinds = ["incident_opened", "component_changed"]\n'
+        'components = ["Claude Code"]\n'
+        "[diagnostics]\n"
+        "interval = 30\n"
+        'claude = ["http://127.0.0.1:9/v1/models"]\n'
+        "internet = []\n"
+        'api_key = "sk-ant-secret"\n'
+    )
+    loaded = config.load(path)
+    assert {k.value for k in loaded.notify.kinds} == {"incident_opened", "component_changed"}
+    assert loaded.notify.components == ("Claude Code",)
+    assert loaded.diagnostics.interval == 30
+    assert loaded.diagnostics.claude == ("http://127.0.0.1:9/v1/models",)
+    assert loaded.diagnostics.internet == ()
+    assert "sk-ant-secret" not in repr(loaded)
+
+
+def test_notifications_can_be_switched_off(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("[notifications]\nenabled = false\n")
+    assert config.load(path).notify.kinds == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('[diagnostics]\nclaude = ["http://api.example.com/"]\n', "diagnostics.claude: expected"),
+        ("[diagnostics]\ntimeout = 0\n", "diagnostics: timeout: expected a positive number"),
+        ("[diagnostics]\nproxy = 1\n", "diagnostics.proxy: unknown setting"),
+        ('[notifications]\nkinds = ["nope"]\n', "notifications.kinds: expected a list"),
+    ],
+)
+def test_bad_diagnostics_and_notifications(tmp_path: Path, text: str, words: str) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    with pytest.raises(config.ConfigError, match=words):
+        config.load(path)

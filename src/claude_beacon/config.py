@@ -49,6 +49,18 @@ TEMPLATE = """\
 #          "maintenance_started", "maintenance_completed", "source_down", "source_recovered"]
 # Only events about these components (events naming no component are always shown).
 # components = ["Claude Code"]
+
+# Reachability checks from this machine, to tell "Anthropic is down" from "my network is".
+# [diagnostics]
+# enabled = true
+# interval = 120           # seconds between rounds while they pass (30 s while one fails)
+# timeout = 5              # seconds per step (DNS, connect, TLS, HTTP)
+# claude = ["https://api.anthropic.com/v1/models", "https://claude.ai/"]
+# internet = ["https://www.gstatic.com/generate_204", "https://www.cloudflare.com/cdn-cgi/trace"]
+# An optional free, authenticated check of the API (models list). The key is read from
+# ANTHROPIC_API_KEY, or from here; it is never logged, printed or written anywhere else.
+# api_check = "https://api.anthropic.com/v1/models?limit=1"
+# api_key = "sk-ant-..."
 """
 
 
@@ -76,10 +88,29 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class DiagnosticsSettings:
+    enabled: bool = True
+    interval: float = 120.0
+    timeout: float = 5.0
+    claude: tuple[str, ...] = ("https://api.anthropic.com/v1/models", "https://claude.ai/")
+    internet: tuple[str, ...] = (
+        "https://www.gstatic.com/generate_204",
+        "https://www.cloudflare.com/cdn-cgi/trace",
+    )
+    api_check: str = "https://api.anthropic.com/v1/models?limit=1"
+    api_key: str | None = field(default=None, repr=False)
+
+    def key(self) -> str | None:
+        """The API key for the authenticated check: the environment wins over the file."""
+        return os.environ.get("ANTHROPIC_API_KEY") or self.api_key
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     sources: tuple[SourceSpec, ...] = (CLAUDE,)
     cadence: Cadence = field(default_factory=Cadence)
     notify: NotifySettings = field(default_factory=NotifySettings)
+    diagnostics: DiagnosticsSettings = field(default_factory=DiagnosticsSettings)
     path: Path | None = None
     """The file this came from, or ``None`` for the embedded default."""
 
@@ -114,7 +145,7 @@ def load(explicit: str | os.PathLike[str] | None = None) -> Config:
 
 def parse(data: Mapping[str, Any], path: Path | None = None) -> Config:
     where = str(path) if path else "configuration"
-    known = {"interval", "fast_interval", "sources", "notifications"}
+    known = {"interval", "fast_interval", "sources", "notifications", "diagnostics"}
     for key in data:
         if key not in known:
             raise ConfigError(
@@ -127,7 +158,11 @@ def parse(data: Mapping[str, Any], path: Path | None = None) -> Config:
     fast = min(_seconds(data, "fast_interval", 15.0, where), interval)
     check_interval(interval, sources, f"{where}: interval")
     return Config(
-        sources=sources, cadence=Cadence(interval=interval, fast_interval=fast), path=path
+        sources=sources,
+        cadence=Cadence(interval=interval, fast_interval=fast),
+        notify=_notify(data.get("notifications", {}), where),
+        diagnostics=_diagnostics(data.get("diagnostics", {}), where),
+        path=path,
     )
 
 
@@ -236,6 +271,53 @@ def _notify(table: Any, where: str) -> NotifySettings:
         raise ConfigError(f"{where}: notifications.components: expected a list of names")
     kinds = frozenset(EventKind(n) for n in names) if enabled else frozenset()
     return NotifySettings(kinds=kinds, components=tuple(components))
+
+
+def _diagnostics(table: Any, where: str) -> DiagnosticsSettings:
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}: diagnostics: expected a [diagnostics] table")
+    known = {"enabled", "interval", "timeout", "claude", "internet", "api_check", "api_key"}
+    for name in table:
+        if name not in known:
+            raise ConfigError(
+                f"{where}: diagnostics.{name}: unknown setting (known: {', '.join(sorted(known))})"
+            )
+    default = DiagnosticsSettings()
+    enabled = table.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"{where}: diagnostics.enabled: expected true or false")
+    lists = {}
+    for name in ("claude", "internet"):
+        urls = table.get(name, list(getattr(default, name)))
+        if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+            raise ConfigError(f"{where}: diagnostics.{name}: expected a list of URLs")
+        lists[name] = tuple(_target_url(u, f"diagnostics.{name}", where) for u in urls)
+    key = table.get("api_key")
+    if key is not None and (not isinstance(key, str) or not key.strip()):
+        raise ConfigError(f"{where}: diagnostics.api_key: expected a non-empty string")
+    return DiagnosticsSettings(
+        enabled=enabled,
+        interval=_seconds(table, "interval", default.interval, f"{where}: diagnostics"),
+        timeout=_seconds(table, "timeout", default.timeout, f"{where}: diagnostics"),
+        claude=lists["claude"],
+        internet=lists["internet"],
+        api_check=_target_url(
+            table.get("api_check", default.api_check), "diagnostics.api_check", where
+        ),
+        api_key=key,
+    )
+
+
+def _target_url(url: Any, key: str, where: str) -> str:
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if parts is None or not parts.hostname or parts.scheme not in ("https", "http"):
+        raise ConfigError(f"{where}: {key}: expected an https:// address, got {url!r}")
+    if parts.scheme == "http" and not is_loopback(url):
+        raise ConfigError(
+            f"{where}: {key}: expected an https:// address, got {url!r} "
+            "(plain http is allowed only for this machine)"
+        )
+    return url
 
 
 def _seconds(data: Mapping[str, Any], key: str, default: float, where: str) -> float:
