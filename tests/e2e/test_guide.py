@@ -1,0 +1,136 @@
+"""The troubleshooting guide as a real browser renders it: content, and hostile text kept inert."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from claude_beacon import guide
+from claude_beacon.core import statuspage
+from claude_beacon.core.model import Snapshot, SourceSpec
+from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage
+from claude_beacon.core.verdict import judge
+from tests.conftest import fixture_bytes
+from tests.e2e.conftest import unavailable
+from tests.support import payloads
+
+SOURCE = SourceSpec("Claude", "https://status.claude.com")
+NOW = datetime.now(UTC)
+
+
+class Dom(HTMLParser):
+    """Every element of the rendered DOM with its attributes, and the visible text."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def all(self, tag: str) -> list[dict[str, str | None]]:
+        return [attrs for name, attrs in self.elements if name == tag]
+
+
+@pytest.fixture
+def chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        unavailable("chromium is not installed (Debian package chromium)")
+    return str(path)
+
+
+def rendered(chromium: str, page: Path) -> Dom:
+    """The DOM after the page's scripts ran, as headless Chromium serialises it."""
+    result = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return Dom(result.stdout)
+
+
+def test_guide_for_the_recorded_claude_page(chromium: str, tmp_path: Path) -> None:
+    reading = statuspage.parse_summary(fixture_bytes("anthropic-summary-1.json"), SOURCE, NOW)
+    snapshot = Snapshot(NOW, (reading,))
+    history = statuspage.parse_history(fixture_bytes("anthropic-incidents-1.json"))
+    probe = ProbeResult(
+        "api.anthropic.com",
+        "https://api.anthropic.com/",
+        ProbeRole.CLAUDE,
+        NOW,
+        True,
+        status=401,
+        dns_ms=3,
+        connect_ms=20,
+        tls_ms=30,
+        http_ms=90,
+    )
+    page = guide.write(
+        guide.render(snapshot, judge(snapshot, [probe]), [probe], history), tmp_path / "guide.html"
+    )
+    dom = rendered(chromium, page)
+    text = " ".join(" ".join(dom.text).split())
+
+    (html,) = dom.all("html")
+    assert html.get("data-ready") == "1"  # the page's own script ran under its CSP
+    (header,) = [a for t, a in dom.elements if t == "header"]
+    assert header["data-finding"] == "reported" and header["data-level"] == "degraded"
+    assert "Anthropic reports degraded performance of Claude Console (platform.claude.com)" in text
+    assert "We've mitigated the errors loading usage data" in text
+    assert "Claude.ai down" in text and "55 min" in text  # history with a duration
+    assert "HTTP 401" in text and "90 ms" in text
+    assert len(dom.all("input")) == len(guide.checklist("https://status.claude.com"))
+    hrefs = [a["href"] for a in dom.all("a")]
+    assert hrefs and all(h and h.startswith("https://") for h in hrefs)
+    assert oct(page.stat().st_mode & 0o777) == "0o600"
+
+
+HOSTILE_NAME = "<script>document.documentElement.dataset.pwned='name'</script>Errors"
+HOSTILE_BODY = "<img src=x onerror=\"document.documentElement.dataset.pwned='body'\"> fixing"
+
+
+def test_hostile_text_stays_inert(chromium: str, tmp_path: Path) -> None:
+    incident = payloads.incident(
+        "evil", HOSTILE_NAME, updates=[("u1", "investigating", HOSTILE_BODY)]
+    )
+    incident["shortlink"] = "javascript:document.documentElement.dataset.pwned='link'"
+    component = '<b onmouseover="alert(1)">Claude Code</b>'
+    body = payloads.summary({component: "major_outage"}, incidents=[incident])
+    reading = statuspage.parse_summary(body, SOURCE, NOW)
+    snapshot = Snapshot(NOW, (reading,))
+    probe = ProbeResult(
+        "<i>x</i>",
+        "https://x/",
+        ProbeRole.CLAUDE,
+        NOW,
+        False,
+        failed_at=Stage.HTTP,
+        error="<script>alert(2)</script>",
+    )
+    page = guide.write(
+        guide.render(snapshot, judge(snapshot, [probe]), [probe], ()), tmp_path / "guide.html"
+    )
+    dom = rendered(chromium, page)
+
+    (html,) = dom.all("html")
+    assert html.get("data-ready") == "1"  # scripts do run here, so a missing effect means
+    assert "data-pwned" not in html  # ...that no injected one ran
+    assert len(dom.all("script")) == 1  # only the page's own
+    assert not any(attrs.get("onerror") or attrs.get("onmouseover") for _, attrs in dom.elements)
+    assert not dom.all("img") and not dom.all("b") and not dom.all("i")
+    assert not any((a.get("href") or "").lower().startswith("javascript") for a in dom.all("a"))
+    text = " ".join(dom.text)
+    assert HOSTILE_NAME in text and "onerror=" in text  # shown as text, not markup
