@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from claude_beacon.icons import COLOURS, Look  # noqa: E402
 from tests.e2e.desktop import Desktop  # noqa: E402
+from tests.integration.conftest import loopback_diagnostics  # noqa: E402
 from tests.support import payloads  # noqa: E402
 from tests.support.statuspage_server import StatuspageServer  # noqa: E402
 
@@ -112,7 +113,8 @@ def main() -> None:
         server.set_summary(payloads.summary())
         config = Path(home, "beacon.toml")
         source = f'[[sources]]\nname = "Claude"\nurl = "{server.url}"\n'
-        config.write_text(f"interval = {args.interval}\n{source}")
+        probes = loopback_diagnostics(server.url)
+        config.write_text(f"interval = {args.interval}\n{probes}{source}")
         env = desk.env | {"HOME": home, "PYSTRAY_BACKEND": "appindicator"}
         env |= {key: f"{home}/{key}" for key in ("XDG_CONFIG_HOME", "XDG_STATE_HOME")}
         beacon = [sys.executable, "-m", "claude_beacon", "--config", str(config)]

@@ -20,7 +20,10 @@ from claude_beacon.core.model import Event, EventKind, SourceSpec
 from claude_beacon.core.schedule import Cadence
 
 ENV_VAR = "CLAUDE_BEACON_CONFIG"
-CLAUDE = SourceSpec(name="Claude", url="https://status.claude.com")
+CLAUDE_ALIAS = "https://anthropic.statuspage.io"
+"""The Claude page's Statuspage host: the same API behind another CDN, tried when blocked."""
+CLAUDE_HOSTS = frozenset({"status.claude.com", "status.anthropic.com"})
+CLAUDE = SourceSpec(name="Claude", url="https://status.claude.com", fallbacks=(CLAUDE_ALIAS,))
 MIN_REMOTE_INTERVAL = 10.0
 """No remote status page is polled more often than this, whatever the configuration says."""
 SOURCE_KINDS = ("statuspage",)
@@ -40,6 +43,9 @@ TEMPLATE = """\
 # url = "https://status.claude.com"
 # Only these components count (names or ids as on the page); leave out to watch all.
 # components = ["Claude Code", "Claude API (api.anthropic.com)"]
+# Other addresses of the same page, tried in order when the API above is blocked (the page's
+# history feed comes last). For the Claude page this is the default:
+# fallbacks = ["https://anthropic.statuspage.io"]
 
 # Desktop notifications.
 # [notifications]
@@ -214,9 +220,10 @@ def _source(row: Any, key: str, where: str) -> SourceSpec:
     if not isinstance(row, Mapping):
         raise ConfigError(f'{where}: {key}: expected a table with at least url = "https://..."')
     for name in row:
-        if name not in {"type", "name", "url", "components"}:
+        if name not in {"type", "name", "url", "components", "fallbacks"}:
             raise ConfigError(
-                f"{where}: {key}.{name}: unknown setting (known: components, name, type, url)"
+                f"{where}: {key}.{name}: unknown setting "
+                "(known: components, fallbacks, name, type, url)"
             )
     kind = row.get("type", "statuspage")
     if kind not in SOURCE_KINDS:
@@ -244,7 +251,17 @@ def _source(row: Any, key: str, where: str) -> SourceSpec:
     components = row.get("components", [])
     if not isinstance(components, list) or not all(isinstance(c, str) for c in components):
         raise ConfigError(f"{where}: {key}.components: expected a list of component names")
-    return SourceSpec(name=name.strip(), url=url, kind=kind, components=tuple(components))
+    default_fallbacks = [CLAUDE_ALIAS] if parts.hostname in CLAUDE_HOSTS else []
+    fallbacks = row.get("fallbacks", default_fallbacks)
+    if not isinstance(fallbacks, list) or not all(isinstance(f, str) for f in fallbacks):
+        raise ConfigError(f"{where}: {key}.fallbacks: expected a list of status page addresses")
+    return SourceSpec(
+        name=name.strip(),
+        url=url,
+        kind=kind,
+        components=tuple(components),
+        fallbacks=tuple(page_url(_target_url(f, f"{key}.fallbacks", where)) for f in fallbacks),
+    )
 
 
 def _notify(table: Any, where: str) -> NotifySettings:

@@ -17,7 +17,10 @@ import httpx
 from claude_beacon import __version__
 from claude_beacon.core.model import Failure, FailureKind
 
-USER_AGENT = f"claude-beacon/{__version__} (desktop status indicator)"
+USER_AGENT = (
+    f"claude-beacon/{__version__} "
+    "(desktop status indicator; +https://github.com/claude-beacon/claude-beacon)"
+)
 MAX_BYTES = 8 * 1024 * 1024
 """The largest body read; Claude's ``incidents.json``, the biggest document polled, is ~200 KB."""
 TIMEOUT = httpx.Timeout(connect=5.0, read=10.0, write=5.0, pool=5.0)

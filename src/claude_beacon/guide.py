@@ -176,6 +176,7 @@ def _reading(reading: Reading, now: datetime | None) -> dict[str, Any]:
         "name": reading.source.name,
         "level": reading.level.label,
         "error": reading.failure.message if reading.failure else None,
+        "limitations": reading.limitations,
         "components": [
             {"name": c.name, "level": c.level.label, "colour": _level_colour(c.level)}
             for c in reading.components

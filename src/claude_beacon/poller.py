@@ -16,9 +16,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from claude_beacon import feedreader
 from claude_beacon.config import Config
 from claude_beacon.core import events as core_events
 from claude_beacon.core import statuspage
+from claude_beacon.core.feed import items_from_feed
 from claude_beacon.core.memory import Memory
 from claude_beacon.core.model import (
     Event,
@@ -52,6 +54,10 @@ def summary_url(source: SourceSpec) -> str:
     return f"{source.url}/api/v2/summary.json"
 
 
+def _host(url: str) -> str:
+    return url.split("://", 1)[-1].split("/", 1)[0]
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     reading: Reading
@@ -82,6 +88,12 @@ class Poller:
         self.wall = wall
         self.state: State = store.load() if store else State()
         self._readings: dict[str, Reading] = {}
+        self._parsed: dict[tuple[str, str], Reading] = {}
+        """The last good parse per source and URL, reused when the server answers 304."""
+        self._api_failure: dict[str, Reading] = {}
+        self._api_blocks: dict[str, int] = {}
+        self._api_blocked_until: dict[str, float] = {}
+        self._feed_items: dict[str, dict[str, Item]] = {}
         self._due: dict[str, float] = {s.key: 0.0 for s in config.sources}
         self._wake = threading.Event()
         self._stop = fetcher.stop
@@ -193,34 +205,111 @@ class Poller:
         reading = self.read(source)
         history = None
         needed = core_events.needs_confirmation(memory, reading)
-        if needed:
+        if needed and reading.path == "feed":
+            history = self._feed_items.get(source.key)  # the feed tells how items ended
+        elif needed:
             history = self._history(source, needed)
         diff = core_events.diff(memory, reading, self.wall(), history, down_after=DOWN_AFTER)
         return Outcome(reading, diff.events, diff.memory)
 
     def read(self, source: SourceSpec) -> Reading:
-        """One reading of a source; a 304 reuses the last parse, costing almost nothing."""
-        url = summary_url(source)
+        """One reading of a source: its API, else its alias hosts, else its history feed.
+
+        The API is asked every poll, except after a challenge: then it waits out its own,
+        much longer backoff while the other paths keep the reading current.
+        """
+        key = source.key
+        if self.clock() >= self._api_blocked_until.get(key, 0.0):
+            primary = self._read_api(source, source.url, "api")
+            if primary.ok:
+                self._api_blocks.pop(key, None)
+                self._api_blocked_until.pop(key, None)
+                return primary
+            self._api_failure[key] = primary
+            if primary.failure and primary.failure.kind is FailureKind.BLOCKED:
+                blocks = self._api_blocks[key] = self._api_blocks.get(key, 0) + 1
+                delay = next_delay(
+                    self.config.cadence,
+                    healthy=True,
+                    failures=blocks,
+                    rng=self.rng,
+                    retry_after=primary.failure.retry_after,
+                    blocked=True,
+                )
+                self._api_blocked_until[key] = self.clock() + delay
+                log.info(
+                    "%s: %s; asking its API again in %.0f s",
+                    source.name,
+                    primary.failure.message,
+                    delay,
+                )
+        primary = self._api_failure.get(key) or failed_reading(
+            source, self.wall(), Failure(FailureKind.BLOCKED, "the status page API is blocked")
+        )
+        for alias in source.fallbacks:
+            reading = self._read_api(source, alias, "alias")
+            if reading.ok:
+                where = f"from {_host(alias)}, the page's other address"
+                return replace(reading, limitations=(where,))
+        return self._read_feed(source) or primary
+
+    def _read_api(self, source: SourceSpec, base: str, path: str) -> Reading:
+        url = f"{base.rstrip('/')}/api/v2/summary.json"
         response = self.fetcher.get(url)
         now = self.wall()
         if isinstance(response, Failure):
             return failed_reading(source, now, response)
-        previous = self._readings.get(source.key)
+        cache_key = (source.key, url)
         if response.not_modified:
-            if previous is not None and previous.ok:
-                return replace(previous, at=now)
+            cached = self._parsed.get(cache_key)
+            if cached is not None:
+                return replace(cached, at=now)
             self.fetcher.forget(url)  # a 304 with nothing cached: ask again for the body
             response = self.fetcher.get(url, conditional=False)
             if isinstance(response, Failure):
                 return failed_reading(source, now, response)
-        reading = statuspage.parse_summary(response.body, source, now)
-        if not reading.ok:
+        reading = replace(statuspage.parse_summary(response.body, source, now), path=path)
+        if reading.ok:
+            self._parsed[cache_key] = reading
+        else:
             self.fetcher.forget(url)
+            self._parsed.pop(cache_key, None)
         for warning in reading.warnings:
             if (source.key, warning) not in self._warned:
                 self._warned.add((source.key, warning))
                 log.warning("%s: %s", source.name, warning)
         return reading
+
+    def _read_feed(self, source: SourceSpec) -> Reading | None:
+        """The page's Atom feed as a reading: incidents and maintenances, no components."""
+        url = f"{source.url.rstrip('/')}/history.atom"
+        response = self.fetcher.get(url)
+        if isinstance(response, Failure) or response.status not in (200, 304):
+            return None
+        if response.not_modified and source.key in self._feed_items:
+            items = self._feed_items[source.key]
+        else:
+            try:
+                items = {i.id: i for i in items_from_feed(feedreader.entries(response.body))}
+            except feedreader.FeedError as exc:
+                log.info("%s: history feed not readable: %s", source.name, exc)
+                self.fetcher.forget(url)
+                return None
+            self._feed_items[source.key] = items
+        open_items = [i for i in items.values() if not i.resolved]
+        incidents = tuple(i for i in open_items if i.kind is ItemKind.INCIDENT)
+        maintenances = tuple(i for i in open_items if i.kind is ItemKind.MAINTENANCE)
+        levels = [i.level for i in open_items]
+        return Reading(
+            source=source,
+            at=self.wall(),
+            level=max([Level.OPERATIONAL, *levels]),
+            page_url=source.url,
+            incidents=incidents,
+            maintenances=maintenances,
+            path="feed",
+            limitations=("from the incident feed; component states unavailable",),
+        )
 
     def _history(self, source: SourceSpec, kinds: Iterable[ItemKind]) -> dict[str, Item] | None:
         """Items from the page's history endpoints, or ``None`` if any could not be read."""
@@ -251,5 +340,6 @@ class Poller:
             failures=outcome.memory.failures,
             rng=self.rng,
             retry_after=reading.failure.retry_after if reading.failure else None,
+            blocked=bool(reading.failure and reading.failure.kind is FailureKind.BLOCKED),
         )
         self._due[source.key] = self.clock() + delay

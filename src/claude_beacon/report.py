@@ -48,6 +48,7 @@ def status_text(snapshot: Snapshot, colour: bool = False) -> str:
         if reading.description:
             head += f" ({reading.description})"
         lines.append(f"{BOLD}{head}{RESET}" if colour else head)
+        lines.extend(f"  ({limit})" for limit in reading.limitations)
         width = max((len(c.name) for c in reading.components), default=0)
         for component in reading.components:
             symbol = paint(component.level, wording.SYMBOLS[component.level])
@@ -102,6 +103,8 @@ def _reading_json(reading: Reading) -> dict[str, Any]:
         "maintenances": [_item_json(m) for m in reading.maintenances],
         "error": reading.failure.message if reading.failure else None,
         "warnings": list(reading.warnings),
+        "path": reading.path,
+        "limitations": list(reading.limitations),
     }
 
 

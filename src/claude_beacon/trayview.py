@@ -51,6 +51,8 @@ def _source_line(reading: Reading, now: datetime | None) -> str:
     name = reading.source.name
     if reading.failure:
         return f"{name}: unknown — {reading.failure.message}"
+    if reading.path == "feed":
+        name = f"{name} (from the incident feed; component states unavailable)"
     if reading.level is Level.OPERATIONAL:
         return f"{name}: all systems operational"
     affected = [c.name for c in reading.problem_components]

@@ -25,6 +25,7 @@ WHAT_HAPPENED = {
     EventKind.COMPONENT_CHANGED: "component changed",
     EventKind.SOURCE_DOWN: "status page unreachable",
     EventKind.SOURCE_RECOVERED: "status page reachable again",
+    EventKind.EARLY_WARNING: "problem seen from here",
 }
 
 

@@ -54,3 +54,20 @@ def test_same_seed_same_schedule() -> None:
     a = delays(50, healthy=True, failures=2)
     b = delays(50, healthy=True, failures=2)
     assert a == b
+
+
+def test_a_blocked_source_backs_off_much_harder_and_honours_retry_after() -> None:
+    from claude_beacon.core.schedule import BLOCKED_CAP
+
+    rng = random.Random(7)
+    cadence = Cadence()
+    for failures, low in ((1, 150), (2, 300), (3, 600), (10, 900)):
+        delays = [
+            next_delay(cadence, healthy=True, failures=failures, rng=rng, blocked=True)
+            for _ in range(200)
+        ]
+        assert low <= min(delays) and max(delays) <= min(BLOCKED_CAP, 2 * low)
+    assert (
+        next_delay(cadence, healthy=True, failures=1, rng=rng, blocked=True, retry_after=3000)
+        == 3000
+    )

@@ -165,20 +165,21 @@ def test_maintenance_indicator_is_understood() -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "words"),
+    ("body", "words", "kind"),
     [
-        (b"<!DOCTYPE html><html><body>Just a moment...</body></html>", "HTML"),
-        (b'{"page": {"id": "x"}, "components": [', "invalid JSON"),
-        (b"[1, 2, 3]", "JSON object"),
-        (b"", "invalid JSON"),
-        (b"\xff\xfe\x00garbage\x81", "invalid JSON"),
-        (b'{"hello": "world"}', "JSON without"),
+        (b"<!DOCTYPE html><html><body>Just a moment...</body></html>", "HTML", "blocked"),
+        (b'{"page": {"id": "x"}, "components": [', "invalid JSON", "bad_payload"),
+        (b"[1, 2, 3]", "JSON object", "bad_payload"),
+        (b"", "invalid JSON", "bad_payload"),
+        (b"\xff\xfe\x00garbage\x81", "invalid JSON", "bad_payload"),
+        (b'{"hello": "world"}', "JSON without", "blocked"),
     ],
 )
-def test_bad_bodies_become_a_failed_reading(body: bytes, words: str) -> None:
+def test_bad_bodies_become_a_failed_reading(body: bytes, words: str, kind: str) -> None:
+    """Broken bodies are bad payloads; well-formed bodies of another shape are challenges."""
     reading = parse(body)
     assert reading.failure is not None
-    assert reading.failure.kind is FailureKind.BAD_PAYLOAD
+    assert reading.failure.kind is FailureKind(kind)
     assert words in reading.failure.message
     assert reading.level is Level.UNKNOWN
 

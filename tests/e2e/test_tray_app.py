@@ -13,6 +13,7 @@ import pytest
 
 from claude_beacon.icons import COLOURS, Look
 from tests.e2e.desktop import Desktop, NotifyMonitor, TrayMenu
+from tests.integration.conftest import loopback_diagnostics
 from tests.support import payloads
 from tests.support.statuspage_server import StatuspageServer, json_reply
 
@@ -40,7 +41,7 @@ class TrayApp:
     def __init__(self, desktop: Desktop, home: Path, url: str, interval: float = 0.5) -> None:
         config = home / "beacon.toml"
         config.write_text(
-            f"interval = {interval}\nfast_interval = {interval}\n"
+            f"interval = {interval}\nfast_interval = {interval}\n{loopback_diagnostics(url)}"
             f'[[sources]]\nname = "Claude"\nurl = "{url}"\n'
         )
         env = desktop.env | {

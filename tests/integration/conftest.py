@@ -26,8 +26,19 @@ def server() -> Iterator[StatuspageServer]:
 
 def write_config(home: Path, url: str, extra: str = "", source: str = "") -> Path:
     path = home / "beacon.toml"
-    path.write_text(f'{extra}\n[[sources]]\nname = "Claude"\nurl = "{url}"\n{source}\n')
+    path.write_text(
+        f"{extra}\n{loopback_diagnostics(url)}"
+        f'[[sources]]\nname = "Claude"\nurl = "{url}"\n{source}\n'
+    )
     return path
+
+
+def loopback_diagnostics(url: str) -> str:
+    """Reachability checks aimed at the test server: no test ever probes the internet."""
+    return (
+        f'[diagnostics]\nclaude = ["{url}/v1/models"]\ninternet = ["{url}/generate_204"]\n'
+        f'api_check = "{url}/v1/models?limit=1"\n'
+    )
 
 
 def cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:

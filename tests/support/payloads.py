@@ -39,8 +39,10 @@ DESCRIPTION = {
     "major": "Partial System Outage",
     "critical": "Major System Outage",
 }
-Update = tuple[str, str, str]
-"""(update id, status, body), newest first as the API lists them."""
+Update = tuple[str, str, str] | tuple[str, str, str, float]
+"""(update id, status, body[, minutes ago]), newest first as the API lists them.
+
+Without the minutes, the n-th update is n minutes old."""
 
 
 def stamp(moment: datetime | None = None) -> str:
@@ -79,16 +81,21 @@ def _updates(item_id: str, updates: Sequence[Update], components: Iterable[str])
             "status": status,
             "body": body,
             "incident_id": item_id,
-            "created_at": stamp(base - timedelta(minutes=index)),
-            "updated_at": stamp(base - timedelta(minutes=index)),
-            "display_at": stamp(base - timedelta(minutes=index)),
+            "created_at": stamp(base - timedelta(minutes=_age(update, index))),
+            "updated_at": stamp(base - timedelta(minutes=_age(update, index))),
+            "display_at": stamp(base - timedelta(minutes=_age(update, index))),
             "affected_components": [dict(a, new_status="partial_outage") for a in affected] or None,
             "deliver_notifications": True,
             "custom_tweet": None,
             "tweet_id": None,
         }
-        for index, (uid, status, body) in enumerate(updates)
+        for index, update in enumerate(updates)
+        for uid, status, body in [update[:3]]
     ]
+
+
+def _age(update: Update, index: int) -> float:
+    return float(update[3]) if len(update) > 3 else float(index)  # type: ignore[misc]
 
 
 def incident(
@@ -171,3 +178,40 @@ def incidents_page(incidents: Sequence[dict[str, Any]]) -> dict[str, Any]:
 def maintenances_page(maintenances: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """``/api/v2/scheduled-maintenances.json``."""
     return {"page": PAGE, "scheduled_maintenances": list(maintenances)}
+
+
+def atom(items: Sequence[dict[str, Any]], host: str = "status.claude.com") -> bytes:
+    """A ``history.atom`` in Statuspage's shape for API-shaped incidents or maintenances.
+
+    Each update becomes a paragraph with its time to the minute (UTC) and its label, newest
+    first, as the real feed renders them.
+    """
+    from html import escape
+    from xml.sax.saxutils import escape as xml_escape
+
+    entries = []
+    for item in items:
+        paragraphs = []
+        for update in item["incident_updates"]:
+            at = datetime.fromisoformat(update["created_at"].replace("Z", "+00:00"))
+            label = update["status"].replace("_", " ").capitalize()
+            paragraphs.append(
+                f"<p><small>{at:%b} <var data-var='date'>{at.day:2d}</var>, "
+                f"<var data-var='time'>{at:%H:%M}</var> UTC</small><br>"
+                f"<strong>{label}</strong> - {escape(update['body'])}</p>"
+            )
+        entries.append(
+            "<entry>"
+            f"<id>tag:{host},2005:Incident/{abs(hash(item['id'])) % 10**8}</id>"
+            f"<published>{item['updated_at']}</published><updated>{item['updated_at']}</updated>"
+            f'<link rel="alternate" type="text/html" href="https://{host}/incidents/{item["id"]}"/>'
+            f"<title>{xml_escape(item['name'])}</title>"
+            f'<content type="html">{xml_escape("".join(paragraphs))}</content>'
+            "</entry>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<feed xml:lang="en-US" xmlns="http://www.w3.org/2005/Atom">'
+        f"<id>tag:{host},2005:/history</id><title>Claude Status - Incident History</title>"
+        f"<updated>{stamp()}</updated>{''.join(entries)}</feed>"
+    ).encode()

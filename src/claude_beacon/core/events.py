@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from claude_beacon.core.feed import FEED_UPDATE_PREFIX
 from claude_beacon.core.memory import Memory, Tracked, prune
 from claude_beacon.core.model import (
     Event,
@@ -20,6 +21,7 @@ from claude_beacon.core.model import (
     ItemKind,
     Level,
     Reading,
+    Update,
 )
 
 CONFIRMATION_PATIENCE = timedelta(minutes=15)
@@ -180,20 +182,42 @@ class _Step:
 
     def incident(self, item: Item) -> None:
         self.tracked[item.id] = _track(item)
-        update_keys = [f"u:{item.id}:{u.id}" for u in item.updates if u.id]
-        fresh = [
-            u for u, key in zip(item.updates, update_keys, strict=True) if key not in self.seen
-        ]
+        fresh = [u for u in item.updates if u.id and not self.reported(item.id, u)]
         if self.first_time(f"o:{item.id}"):
-            for key in update_keys:
-                self.first_time(key)
+            self.record(item.id, item.updates)
             self._item_event(EventKind.INCIDENT_OPENED, item, _latest_body(item))
             return
         if not fresh:
             return
-        for key in update_keys:
-            self.first_time(key)
+        self.record(item.id, item.updates)
         self._item_event(EventKind.INCIDENT_UPDATED, item, fresh[0].body, fresh[0].status)
+
+    def reported(self, item_id: str, update: Update) -> bool:
+        """Whether this update was told before, through this path or the other one.
+
+        The API and the feed name updates differently; the feed's times are whole minutes of
+        the API's. So each update also records its minute, by path, and an update matches one
+        the other path told within a minute of it.
+        """
+        if f"u:{item_id}:{update.id}" in self.seen:
+            return True
+        if update.at is None:
+            return False
+        other = "ta" if update.id.startswith(FEED_UPDATE_PREFIX) else "tf"
+        minute = update.at.replace(second=0, microsecond=0)
+        return any(
+            f"{other}:{item_id}:{minute + timedelta(minutes=step):%Y%m%d%H%M}" in self.seen
+            for step in (-1, 0, 1)
+        )
+
+    def record(self, item_id: str, updates: tuple[Update, ...]) -> None:
+        for update in updates:
+            if not update.id:
+                continue
+            self.first_time(f"u:{item_id}:{update.id}")
+            if update.at is not None:
+                path = "tf" if update.id.startswith(FEED_UPDATE_PREFIX) else "ta"
+                self.first_time(f"{path}:{item_id}:{update.at:%Y%m%d%H%M}")
 
     def maintenance(self, item: Item) -> None:
         self.tracked[item.id] = _track(item)
@@ -242,8 +266,7 @@ class _Step:
             kind = EventKind.MAINTENANCE_COMPLETED
             status = "completed"
         if final is not None:
-            for update in final.updates:
-                self.first_time(f"u:{item_id}:{update.id}")
+            self.record(item_id, final.updates)
         if self.first_time(key):
             self.emit(
                 kind,

@@ -62,6 +62,8 @@ class SourceSpec:
     url: str
     kind: str = "statuspage"
     components: tuple[str, ...] = ()
+    fallbacks: tuple[str, ...] = ()
+    """Other base URLs serving the same page's API (its statuspage.io alias), tried in order."""
 
     @property
     def key(self) -> str:
@@ -155,6 +157,10 @@ class Reading:
     maintenances: tuple[Item, ...] = ()
     failure: Failure | None = None
     warnings: tuple[str, ...] = ()
+    path: str = "api"
+    """How it was read: ``api``, ``alias`` (the page's other host) or ``feed``."""
+    limitations: tuple[str, ...] = ()
+    """What this reading could not know, in words a person reads."""
 
     @property
     def ok(self) -> bool:
@@ -191,6 +197,8 @@ class EventKind(Enum):
     COMPONENT_CHANGED = "component_changed"
     SOURCE_DOWN = "source_down"
     SOURCE_RECOVERED = "source_recovered"
+    EARLY_WARNING = "early_warning"
+    """Claude fails from here while its status page is green: raised by the diagnostics."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,9 @@ import random
 from dataclasses import dataclass
 
 MAX_RETRY_AFTER = 3600.0
+BLOCKED_FACTOR = 5.0
+"""A blocked request (a CDN challenge) waits this many intervals at first, doubling after."""
+BLOCKED_CAP = 1800.0
 """A longer ``Retry-After`` is taken as an hour: a typo on the server must not silence us."""
 
 
@@ -36,13 +39,18 @@ def next_delay(
     failures: int,
     rng: random.Random,
     retry_after: float | None = None,
+    blocked: bool = False,
 ) -> float:
     """Seconds to wait before the next poll of one source.
 
     ``failures`` counts consecutive failed polls; ``healthy`` is whether the last good reading
-    was fully operational.
+    was fully operational. ``blocked`` (a CDN challenge, 403/405/429) backs off much harder:
+    asking again soon only prolongs the block.
     """
-    if failures <= 0:
+    if blocked and failures > 0:
+        ceiling = min(BLOCKED_CAP, cadence.interval * BLOCKED_FACTOR * 2.0 ** min(failures - 1, 32))
+        delay = rng.uniform(ceiling / 2, ceiling)
+    elif failures <= 0:
         base = cadence.interval if healthy else min(cadence.interval, cadence.fast_interval)
         delay = base * rng.uniform(1 - cadence.jitter, 1 + cadence.jitter)
     else:

@@ -49,14 +49,22 @@ CAUTIOUS_LEVEL = Level.DEGRADED
 
 
 class PayloadError(ValueError):
-    """The body is not a Statuspage v2 document."""
+    """The body is not a Statuspage v2 document.
+
+    ``challenge`` marks a body that is well-formed but not the API's (an HTML page, JSON of
+    another shape): what a CDN sends when it challenges an automated client, even with a 200.
+    """
+
+    def __init__(self, message: str, challenge: bool = False) -> None:
+        super().__init__(message)
+        self.challenge = challenge
 
 
 def decode(body: bytes) -> dict[str, Any]:
     """Bytes -> the top-level JSON object, or ``PayloadError`` saying what was wrong."""
     head = body[:200].lstrip().lower()
     if head.startswith((b"<!doctype", b"<html", b"<?xml", b"<")):
-        raise PayloadError("got an HTML/XML page instead of JSON")
+        raise PayloadError("got an HTML/XML page instead of JSON", challenge=True)
     try:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -74,13 +82,20 @@ def parse_summary(body: bytes | Mapping[str, Any], source: SourceSpec, at: datet
     try:
         data = decode(body) if isinstance(body, bytes) else dict(body)
         if not any(key in data for key in DOCUMENT_KEYS):
-            raise PayloadError(f"JSON without any of {', '.join(DOCUMENT_KEYS)}")
+            raise PayloadError(f"JSON without any of {', '.join(DOCUMENT_KEYS)}", challenge=True)
     except PayloadError as exc:
         return Reading(
             source=source,
             at=at,
             level=Level.UNKNOWN,
-            failure=Failure(FailureKind.BAD_PAYLOAD, f"not a status page response: {exc}"),
+            failure=(
+                Failure(
+                    FailureKind.BLOCKED,
+                    f"the status page blocked this request ({exc}; a CDN challenge?)",
+                )
+                if exc.challenge
+                else Failure(FailureKind.BAD_PAYLOAD, f"not a status page response: {exc}")
+            ),
         )
     warnings: list[str] = []
     page = _mapping(data.get("page"))
