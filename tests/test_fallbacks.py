@@ -207,3 +207,30 @@ def test_recorded_atom_feed_is_parsed_into_items() -> None:
     kinds = {i.kind.value for i in items}
     assert kinds == {"incident", "maintenance"}
     assert all(i.status in {"resolved", "completed"} for i in items)
+
+
+def test_an_item_leaving_the_alias_summary_is_confirmed_on_the_alias(
+    primary: StatuspageServer, alias: StatuspageServer
+) -> None:
+    incident = payloads.incident(
+        "inc3", "Login errors", updates=[("b1", "investigating", "On it.")]
+    )
+    primary.set(SUMMARY, Reply(status=405))
+    alias.set_summary(payloads.summary(incidents=[incident]))
+    clock = Clock()
+    watcher = poller(primary, alias.url, clock=clock)
+    assert [e.kind for e in watcher.poll_once()[1]] == [EventKind.INCIDENT_OPENED]
+    resolved = payloads.incident(
+        "inc3",
+        "Login errors",
+        status="resolved",
+        updates=[("b2", "resolved", "Logins work again."), ("b1", "investigating", "On it.")],
+    )
+    alias.set(INCIDENTS, json_reply(payloads.incidents_page([resolved])))
+    alias.set_summary(payloads.summary())
+    clock.now += 60
+    _, events = watcher.poll_once()
+    assert [(e.kind, e.body) for e in events] == [
+        (EventKind.INCIDENT_RESOLVED, "Logins work again.")
+    ]
+    assert primary.requests_to(INCIDENTS) == []

@@ -208,7 +208,7 @@ class Poller:
         if needed and reading.path == "feed":
             history = self._feed_items.get(source.key)  # the feed tells how items ended
         elif needed:
-            history = self._history(source, needed)
+            history = self._history(source, needed, reading.page_base or source.url)
         diff = core_events.diff(memory, reading, self.wall(), history, down_after=DOWN_AFTER)
         return Outcome(reading, diff.events, diff.memory)
 
@@ -268,7 +268,9 @@ class Poller:
             response = self.fetcher.get(url, conditional=False)
             if isinstance(response, Failure):
                 return failed_reading(source, now, response)
-        reading = replace(statuspage.parse_summary(response.body, source, now), path=path)
+        reading = replace(
+            statuspage.parse_summary(response.body, source, now), path=path, page_base=base
+        )
         if reading.ok:
             self._parsed[cache_key] = reading
         else:
@@ -311,11 +313,13 @@ class Poller:
             limitations=("from the incident feed; component states unavailable",),
         )
 
-    def _history(self, source: SourceSpec, kinds: Iterable[ItemKind]) -> dict[str, Item] | None:
+    def _history(
+        self, source: SourceSpec, kinds: Iterable[ItemKind], base: str
+    ) -> dict[str, Item] | None:
         """Items from the page's history endpoints, or ``None`` if any could not be read."""
         items: dict[str, Item] = {}
         for kind in kinds:
-            response = self.fetcher.get(source.url + HISTORY_PATHS[kind], conditional=False)
+            response = self.fetcher.get(base.rstrip("/") + HISTORY_PATHS[kind], conditional=False)
             if isinstance(response, Failure) or response.status != 200:
                 return None
             try:

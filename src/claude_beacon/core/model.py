@@ -161,6 +161,8 @@ class Reading:
     """How it was read: ``api``, ``alias`` (the page's other host) or ``feed``."""
     limitations: tuple[str, ...] = ()
     """What this reading could not know, in words a person reads."""
+    page_base: str = ""
+    """The base URL the reading came from, where the page's other documents are asked for."""
 
     @property
     def ok(self) -> bool:
