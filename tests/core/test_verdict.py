@@ -172,6 +172,11 @@ def test_memory_counts_failing_rounds_and_resets_on_success() -> None:
     assert memory.failing_rounds == 0
 
 
+def test_a_server_error_counts_even_when_it_proves_the_edge_reachable() -> None:
+    overloaded = ProbeResult(API, "https://api/", ProbeRole.CLAUDE, NOW, True, status=529)
+    assert remember(ProbeMemory(), [overloaded]).failing_rounds == 1
+
+
 def test_a_server_error_counts_a_connection_refusal_does_not() -> None:
     five_hundred = ProbeResult(API, "https://api/", ProbeRole.API_AUTH, NOW, False, status=529)
     assert remember(ProbeMemory(), [five_hundred]).failing_rounds == 1

@@ -178,11 +178,9 @@ def _claude_reading(snapshot: Snapshot) -> Reading | None:
 
 def _edge_failure(probe: ProbeResult) -> bool:
     """A failure that says the service struggles, not that this machine cannot get there."""
-    if probe.ok:
-        return False
-    if probe.failed_at is Stage.HTTP:
-        return True  # connected, then no answer in time
-    return probe.status is not None and probe.status >= 500
+    if probe.status is not None and probe.status >= 500:
+        return True  # answered, with a server error (the API's 529 "overloaded" among them)
+    return not probe.ok and probe.failed_at is Stage.HTTP  # connected, then no answer in time
 
 
 def _reported(reading: Reading) -> str:
