@@ -113,7 +113,8 @@ def main() -> None:
         server.set_summary(payloads.summary())
         config = Path(home, "beacon.toml")
         source = f'[[sources]]\nname = "Claude"\nurl = "{server.url}"\n'
-        probes = loopback_diagnostics(server.url)
+        # Probes at their default pace (every 120 s), aimed at the loopback server.
+        probes = loopback_diagnostics(server.url).replace("interval = 1\n", "interval = 120\n")
         config.write_text(f"interval = {args.interval}\n{probes}{source}")
         env = desk.env | {"HOME": home, "PYSTRAY_BACKEND": "appindicator"}
         env |= {key: f"{home}/{key}" for key in ("XDG_CONFIG_HOME", "XDG_STATE_HOME")}

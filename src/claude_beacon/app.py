@@ -18,10 +18,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claude_beacon import autostart, instance, paths, report, trayview, wording
+from claude_beacon import autostart, diagnostics, guide, instance, paths, report, trayview, wording
 from claude_beacon import config as config_module
 from claude_beacon.config import Config
-from claude_beacon.core.model import Event, Snapshot
+from claude_beacon.core.model import Event, EventKind, Snapshot
+from claude_beacon.core.verdict import Finding, Verdict
+from claude_beacon.diagnostics import Diagnostics
 from claude_beacon.fetch import Fetcher
 from claude_beacon.instance import InstanceLock
 from claude_beacon.notifier import Notifier, Pause
@@ -50,6 +52,8 @@ class App:
         )
         self.pause = Pause(_load_time(self.poller.setting(PAUSE_KEY)), self._remember_pause)
         self.notifier = Notifier(rules=config.notify, pause=self.pause)
+        self.diagnostics = Diagnostics(config, on_round=self._probed)
+        self._warned_early = False
         self.autostart = autostart.for_platform()
         self.tray: Tray | None = None
         self._show: Callable[[Snapshot], None] = lambda _snapshot: None
@@ -63,11 +67,13 @@ class App:
         except NoTrayError as exc:
             return self.run_without_tray(str(exc))
         self.tray = tray
-        self._show = lambda snapshot: tray.show(self.view(snapshot))
+        self._show = lambda snapshot: tray.show(
+            self.view(snapshot), local_problem=self.diagnostics.verdict(snapshot).seen_from_here
+        )
         self.notifier.start()
         self._handle_signals()
         log.info("tray started with %d source(s)", len(self.config.sources))
-        tray.run(ready=self.poller.start)
+        tray.run(ready=self._start_background)
         self.quit()
         return 0
 
@@ -84,6 +90,7 @@ class App:
         self.notifier.start()
         self._handle_signals()
         thread = self.poller.start()
+        self.diagnostics.start()
         try:
             while thread.is_alive() and not self._quit.is_set():
                 thread.join(0.5)
@@ -91,6 +98,10 @@ class App:
             pass
         self.quit()
         return 0
+
+    def _start_background(self) -> None:
+        self.poller.start()
+        self.diagnostics.start()
 
     def _handle_signals(self) -> None:
         signal.signal(signal.SIGTERM, lambda *_: self.quit())
@@ -106,6 +117,9 @@ class App:
             notes.append("notifications unavailable")
         if self.poller.store and self.poller.store.problem:
             notes.append("cannot save state")
+        verdict = self.diagnostics.verdict(snapshot)
+        if verdict.seen_from_here:
+            notes.insert(0, verdict.headline)
         return trayview.view(
             snapshot,
             paused_until=self.pause.until if self.pause.active() else None,
@@ -119,9 +133,12 @@ class App:
         now = datetime.now(UTC)
         if action == "check":
             self.poller.check_now()
+            self.diagnostics.check_now()
         elif action == "quit":
             self.quit()
-        elif action in ("guide", "status_page"):
+        elif action == "guide":
+            threading.Thread(target=self.open_guide, name="beacon-guide", daemon=True).start()
+        elif action == "status_page":
             open_url(self.config.sources[0].url)
         elif action == "open_url" and entry.url:
             open_url(entry.url)
@@ -143,6 +160,7 @@ class App:
             return
         self._quit.set()
         self.poller.stop(0.5)
+        self.diagnostics.stop(0.2)
         self.notifier.stop(0.3)
         if self.tray is not None:
             self.tray.stop()
@@ -154,6 +172,36 @@ class App:
         if self.tray is None:
             for event in events:
                 print(report.event_text(event), flush=True)
+        self._show(snapshot)
+
+    def open_guide(self) -> None:
+        """Write the guide from what is known now and open it; off the UI thread."""
+        snapshot = self.poller.snapshot
+        try:
+            history = diagnostics.history(self.poller.fetcher, self.config)
+            page = guide.render(
+                snapshot, self.diagnostics.verdict(snapshot), self.diagnostics.results, history
+            )
+            path = guide.write(page)
+        except OSError as exc:
+            log.error("cannot write the troubleshooting guide: %s", exc)
+            return
+        if not guide.open_in_browser(path):
+            log.warning("no browser could be opened; the guide is at %s", path)
+            print(f"claude-beacon: the troubleshooting guide is at {path}", file=sys.stderr)
+            try:  # already off the UI thread, so a slow service only delays this thread
+                self.notifier.send("claude-beacon: troubleshooting guide", f"Open {path}")
+            except Exception as exc:  # no browser and no notifications: the log must do
+                log.debug("could not notify the guide's path: %s", exc)
+
+    def _probed(self, _results: object) -> None:
+        """After each probe round: warn once when a problem starts that the page does not show."""
+        snapshot = self.poller.snapshot
+        verdict = self.diagnostics.verdict(snapshot)
+        early = verdict.finding is Finding.EARLY_WARNING
+        if early and not self._warned_early:
+            self.notifier.post([_early_warning_event(verdict, snapshot)])
+        self._warned_early = early
         self._show(snapshot)
 
     def _autostart_enabled(self) -> bool | None:
@@ -174,6 +222,20 @@ class App:
 
     def _remember_pause(self, until: datetime | None) -> None:
         self.poller.save_setting(PAUSE_KEY, until.isoformat() if until else None)
+
+
+def _early_warning_event(verdict: Verdict, snapshot: Snapshot) -> Event:
+    name = snapshot.readings[0].source.name if snapshot.readings else "Claude"
+    return Event(
+        EventKind.EARLY_WARNING,
+        name,
+        "diagnostics",
+        "early-warning",
+        verdict.headline,
+        verdict.advice,
+        level=verdict.level,
+        at=datetime.now(UTC),
+    )
 
 
 def run(config: Config) -> int:

@@ -1,4 +1,4 @@
-"""The ``claude-beacon`` command line: ``status``, ``watch``, ``paths``, and the tray."""
+"""The ``claude-beacon`` command line: the tray, ``status``, ``watch``, ``doctor``, ``guide``."""
 
 from __future__ import annotations
 
@@ -8,12 +8,16 @@ import logging
 import os
 import signal
 import sys
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from claude_beacon import __version__, paths, report
 from claude_beacon.config import Config, ConfigError, check_interval, load
-from claude_beacon.core.model import Event, Snapshot
+from claude_beacon.core.model import Event, Level, Snapshot
+from claude_beacon.core.probes import ProbeResult
+from claude_beacon.core.verdict import ProbeMemory, judge, remember
 from claude_beacon.fetch import Fetcher
 from claude_beacon.poller import Poller
 from claude_beacon.state import StateStore
@@ -36,6 +40,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return watch(config, as_json=args.json, interval=args.interval)
         if command == "paths":
             return show_paths(config)
+        if command == "doctor":
+            return doctor_command(config, as_json=args.json)
+        if command == "guide":
+            return guide_command(config)
+        if command == "wait":
+            return wait_command(config, component=args.component, timeout=args.timeout)
         from claude_beacon import app  # the desktop stack loads only when it is wanted
 
         return app.run(config)
@@ -99,6 +109,76 @@ def show_paths(config: Config) -> int:
     for name, path in entries.items():
         print(f"{name.ljust(width)}  {path}")
     return 0
+
+
+def check_everything(config: Config) -> tuple[Snapshot, tuple[ProbeResult, ...], Fetcher]:
+    """One poll of the status page and one round of probes, side by side."""
+    from claude_beacon import diagnostics
+
+    fetcher = Fetcher()
+    with ThreadPoolExecutor(2, thread_name_prefix="beacon-check") as pool:
+        polled = pool.submit(lambda: Poller(config, fetcher).poll_once()[0])
+        probed = pool.submit(diagnostics.run_probes, config)
+        return polled.result(), probed.result(), fetcher
+
+
+def doctor_command(config: Config, *, as_json: bool) -> int:
+    """Every check once, printed as a report for a support ticket; exit code as ``status``."""
+    from claude_beacon import doctor
+
+    snapshot, probes, _ = check_everything(config)
+    verdict = judge(snapshot, probes, remember(ProbeMemory(), probes))
+    if as_json:
+        print(json.dumps(doctor.as_json(config, snapshot, probes, verdict), indent=2))
+    else:
+        print(doctor.as_text(config, snapshot, probes, verdict))
+    return report.exit_code(snapshot)
+
+
+def guide_command(config: Config) -> int:
+    """Write the troubleshooting guide and open it; print its path if no browser opens."""
+    from claude_beacon import diagnostics, guide
+
+    snapshot, probes, fetcher = check_everything(config)
+    verdict = judge(snapshot, probes, remember(ProbeMemory(), probes))
+    page = guide.render(snapshot, verdict, probes, diagnostics.history(fetcher, config))
+    path = guide.write(page)
+    if guide.open_in_browser(path):
+        print(f"Opened the troubleshooting guide: {path}")
+    else:
+        print(f"No browser could be opened; the troubleshooting guide is at {path}")
+    return 0
+
+
+def wait_command(config: Config, *, component: str | None, timeout: float | None) -> int:
+    """Block until the watched components are operational: ``claude-beacon wait && claude``."""
+    if component:
+        first = replace(config.sources[0], components=(component,))
+        config = replace(config, sources=(first, *config.sources[1:]))
+    operational = threading.Event()
+    told: list[Level] = []
+
+    def update(snapshot: Snapshot, _events: tuple[Event, ...]) -> None:
+        level = snapshot.level if snapshot.readings else Level.UNKNOWN
+        if level is Level.OPERATIONAL:
+            operational.set()
+        elif not told or told[-1] is not level:
+            told.append(level)
+            print(f"claude-beacon: waiting, Claude is {level.label}…", file=sys.stderr, flush=True)
+
+    poller = Poller(config, Fetcher(), on_update=update)  # the same schedule and backoff
+    poller.start()
+    try:
+        done = operational.wait(timeout)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        poller.stop()
+    if done:
+        print("Claude: all systems operational")
+        return 0
+    print(f"claude-beacon: not operational after {timeout:g} s", file=sys.stderr)
+    return 3
 
 
 def autostart_command(switch: str) -> int:
@@ -167,6 +247,18 @@ def _parser() -> argparse.ArgumentParser:
         "--interval", type=_positive, metavar="S", help="seconds between polls in every state"
     )
     commands.add_parser("tray", parents=[common], help="show the tray icon (the default)")
+    doctor_cmd = commands.add_parser(
+        "doctor", parents=[common], help="check everything once and print a report for support"
+    )
+    doctor_cmd.add_argument("--json", action="store_true", help="print one JSON object")
+    commands.add_parser(
+        "guide", parents=[common], help="open the troubleshooting guide in a browser"
+    )
+    wait_cmd = commands.add_parser(
+        "wait", parents=[common], help="block until Claude is operational (exit 3 on timeout)"
+    )
+    wait_cmd.add_argument("--component", metavar="NAME", help="wait for this component only")
+    wait_cmd.add_argument("--timeout", type=_positive, metavar="S", help="give up after S seconds")
     commands.add_parser("paths", parents=[common], help="print where settings, state and logs live")
     autostart_cmd = commands.add_parser(
         "autostart", parents=[common], help="start the tray at login: on, off, or show (status)"

@@ -15,7 +15,7 @@ from claude_beacon.icons import COLOURS, Look
 from tests.e2e.desktop import Desktop, NotifyMonitor, TrayMenu
 from tests.integration.conftest import loopback_diagnostics
 from tests.support import payloads
-from tests.support.statuspage_server import StatuspageServer, json_reply
+from tests.support.statuspage_server import Reply, StatuspageServer, json_reply
 
 API = "Claude API (api.anthropic.com)"
 GREEN, ORANGE = COLOURS[Look.OPERATIONAL][0], COLOURS[Look.PARTIAL_OUTAGE][0]
@@ -103,7 +103,7 @@ def test_icon_and_notifications_follow_an_incident_across_a_restart(
     app = TrayApp(desktop, isolated_home, server.url)
     try:
         desktop.wait_for_colour(ORANGE)
-        polls = len(server.requests)
+        polls = len(server.requests_to("/api/v2/summary.json"))
         server.wait_for_requests("/api/v2/summary.json", polls + 4)
         assert len(notifications.calls) == 1
 
@@ -244,5 +244,26 @@ def test_a_pause_is_honoured_and_survives_a_restart(
         server.set_summary(payloads.summary())
         (call,) = notifications.wait_for(1)
         assert call.summary == "Claude: resolved"
+    finally:
+        assert app.stop() == 0, app.stderr
+
+
+def test_early_warning_when_the_api_fails_and_the_page_is_green(
+    desktop: Desktop, notifications: NotifyMonitor, server: StatuspageServer, isolated_home: Path
+) -> None:
+    server.set("/v1/models", Reply(status=503))
+    app = TrayApp(desktop, isolated_home, server.url)
+    try:
+        (warning,) = notifications.wait_for(1, timeout=20)
+        assert warning.summary == "Claude: problem seen from here"
+        assert "The API is failing from here and the status page does not say so yet" in (
+            warning.body
+        )
+        desktop.wait_for_colour(COLOURS[Look.LOCAL_PROBLEM][0])
+
+        server.set("/v1/models", Reply(status=401))  # the edge answers normally again
+        desktop.wait_for_colour(GREEN)
+        time.sleep(3)  # rounds keep passing: the warning cleared itself, silently
+        assert len(notifications.calls) == 1
     finally:
         assert app.stop() == 0, app.stderr

@@ -36,7 +36,8 @@ def write_config(home: Path, url: str, extra: str = "", source: str = "") -> Pat
 def loopback_diagnostics(url: str) -> str:
     """Reachability checks aimed at the test server: no test ever probes the internet."""
     return (
-        f'[diagnostics]\nclaude = ["{url}/v1/models"]\ninternet = ["{url}/generate_204"]\n'
+        f"[diagnostics]\ninterval = 1\ntimeout = 2\n"
+        f'claude = ["{url}/v1/models"]\ninternet = ["{url}/generate_204"]\n'
         f'api_check = "{url}/v1/models?limit=1"\n'
     )
 

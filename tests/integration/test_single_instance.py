@@ -46,7 +46,10 @@ def test_second_copy_asks_the_first_to_open_its_guide(
         deadline = time.monotonic() + 5
         while not opened.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert opened.read_text().split() == [server.url]
+        (uri,) = opened.read_text().split()
+        guide = Path(uri.removeprefix("file://"))
+        assert uri.startswith("file://") and guide.name == "guide.html"
+        assert "All good" in guide.read_text()
         assert first.poll() is None  # the first carries on
     finally:
         first.terminate()

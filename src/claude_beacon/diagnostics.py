@@ -1,0 +1,139 @@
+"""Local diagnostics: probe rounds on their own thread, the verdict, and the guide's inputs.
+
+Probes run less often than the status page is read while they pass (they touch Anthropic's
+own endpoints, not a CDN-cached page) and more often while one fails, so that the early
+warning is quick to raise and to clear.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from claude_beacon.config import Config
+from claude_beacon.core import statuspage
+from claude_beacon.core.model import Item, Snapshot
+from claude_beacon.core.probes import ProbeResult, ProbeRole
+from claude_beacon.core.verdict import ProbeMemory, Verdict, judge, remember
+from claude_beacon.fetch import Fetcher, Response
+from claude_beacon.reach import Target, probe_all
+
+log = logging.getLogger(__name__)
+RETRY_INTERVAL = 30.0
+"""Seconds between rounds while a Claude probe fails."""
+API_VERSION = "2023-06-01"
+
+
+def targets(config: Config) -> list[Target]:
+    """What to probe: Claude's endpoints, the status page's host, neutral sites, the API."""
+    settings = config.diagnostics
+    urls = list(settings.claude)
+    page = config.sources[0].url.rstrip("/") + "/api/v2/status.json"
+    if all(urlsplit(u).hostname != urlsplit(page).hostname for u in urls):
+        urls.append(page)
+    found = [Target(_host(u), u, ProbeRole.CLAUDE) for u in urls]
+    found += [Target(_host(u), u, ProbeRole.INTERNET) for u in settings.internet]
+    key = settings.key()
+    if key:
+        headers = (("x-api-key", key), ("anthropic-version", API_VERSION))
+        found.append(
+            Target(
+                f"{_host(settings.api_check)} (with your key)",
+                settings.api_check,
+                ProbeRole.API_AUTH,
+                headers=headers,
+            )
+        )
+    return found
+
+
+def run_probes(config: Config) -> tuple[ProbeResult, ...]:
+    settings = config.diagnostics
+    if not settings.enabled:
+        return ()
+    return probe_all(targets(config), timeout=settings.timeout)
+
+
+def history(fetcher: Fetcher, config: Config) -> tuple[Item, ...]:
+    """Recent incidents of the first source, newest first, or nothing if it cannot be read."""
+    url = config.sources[0].url.rstrip("/") + "/api/v2/incidents.json"
+    response = fetcher.get(url, conditional=False)
+    if not isinstance(response, Response) or response.status != 200:
+        return ()
+    try:
+        return statuspage.parse_history(response.body)
+    except statuspage.PayloadError as exc:
+        log.info("incident history not readable: %s", exc)
+        return ()
+
+
+class Diagnostics:
+    """Probe rounds in the background; ``verdict`` combines the latest with a snapshot."""
+
+    def __init__(
+        self,
+        config: Config,
+        on_round: Callable[[tuple[ProbeResult, ...]], None] | None = None,
+        run: Callable[[Config], tuple[ProbeResult, ...]] = run_probes,
+    ) -> None:
+        self.config = config
+        self.on_round = on_round
+        self._run = run
+        self._lock = threading.Lock()
+        self._results: tuple[ProbeResult, ...] = ()
+        self._memory = ProbeMemory()
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def results(self) -> tuple[ProbeResult, ...]:
+        with self._lock:
+            return self._results
+
+    def verdict(self, snapshot: Snapshot) -> Verdict:
+        with self._lock:
+            return judge(snapshot, self._results, self._memory)
+
+    def run_round(self) -> tuple[ProbeResult, ...]:
+        results = self._run(self.config)
+        with self._lock:
+            self._results = results
+            self._memory = remember(self._memory, results)
+        if self.on_round:
+            self.on_round(results)
+        return results
+
+    def start(self) -> None:
+        if not self.config.diagnostics.enabled:
+            return
+        self._thread = threading.Thread(target=self._loop, name="beacon-probes", daemon=True)
+        self._thread.start()
+
+    def check_now(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 0.5) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                results = self.run_round()
+            except Exception:  # a bug costs one round, never the thread
+                log.exception("a diagnostics round failed unexpectedly")
+                results = ()
+            failing = any(not p.ok for p in results if p.role is not ProbeRole.INTERNET)
+            interval = self.config.diagnostics.interval
+            wait = min(RETRY_INTERVAL, interval) if failing else interval
+            self._wake.wait(wait)
+            self._wake.clear()
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or url

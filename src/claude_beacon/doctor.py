@@ -1,0 +1,123 @@
+"""``claude-beacon doctor``: every check once, as a report to paste into a support ticket.
+
+Proxy variables and the API key are reported as present or absent, never by value: a proxy
+URL can carry a password, and the key is a secret.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections.abc import Sequence
+from importlib import metadata
+from typing import Any
+
+from claude_beacon import __version__, report
+from claude_beacon.config import Config
+from claude_beacon.core.model import Snapshot
+from claude_beacon.core.probes import ProbeResult
+from claude_beacon.core.verdict import Verdict
+
+PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
+LIBRARIES = ("httpx", "pystray", "plyer", "pillow", "platformdirs", "jinja2")
+
+
+def environment(config: Config) -> dict[str, Any]:
+    return {
+        "claude_beacon": __version__,
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "libraries": {name: _version(name) for name in LIBRARIES},
+        "proxy": {
+            name: "set" if (os.environ.get(name) or os.environ.get(name.lower())) else "not set"
+            for name in PROXY_VARIABLES
+        },
+        "api_key": "present" if config.diagnostics.key() else "absent",
+        "config": str(config.path) if config.path else "none (the embedded default)",
+    }
+
+
+def as_json(
+    config: Config, snapshot: Snapshot, probes: Sequence[ProbeResult], verdict: Verdict
+) -> dict[str, Any]:
+    return {
+        "verdict": {
+            "finding": verdict.finding.value,
+            "level": verdict.level.key,
+            "headline": verdict.headline,
+            "advice": verdict.advice,
+        },
+        "environment": environment(config),
+        "status": report.status_json(snapshot),
+        "probes": [_probe_json(p) for p in probes],
+    }
+
+
+def as_text(
+    config: Config, snapshot: Snapshot, probes: Sequence[ProbeResult], verdict: Verdict
+) -> str:
+    env = environment(config)
+    lines = [
+        f"Verdict: {verdict.headline}",
+        *([f"  {verdict.advice}"] if verdict.advice else []),
+        "",
+        f"claude-beacon {env['claude_beacon']}, Python {env['python']} on {env['os']}",
+        "  " + ", ".join(f"{k} {v}" for k, v in env["libraries"].items()),
+        "  proxy: " + ", ".join(f"{k} {v}" for k, v in env["proxy"].items()),
+        f"  API key: {env['api_key']}; config: {env['config']}",
+        "",
+        report.status_text(snapshot),
+        "",
+        "Reachability from this machine:",
+    ]
+    if not probes:
+        lines.append("  (no checks configured)")
+    width = max((len(p.name) for p in probes), default=0)
+    for probe in probes:
+        lines.append(f"  {probe.name:<{width}}  {_outcome(probe)}")
+        lines.append(f"  {'':<{width}}  {_timings(probe)}")
+    return "\n".join(lines)
+
+
+def _outcome(probe: ProbeResult) -> str:
+    if probe.ok:
+        text = f"ok, HTTP {probe.status}" if probe.status else "ok"
+    else:
+        stage = probe.failed_at.value if probe.failed_at else "?"
+        text = f"FAILED at {stage}: {probe.error or 'no detail'}"
+    return text + (" (through the proxy)" if probe.via_proxy else "")
+
+
+def _timings(probe: ProbeResult) -> str:
+    parts = [
+        ("DNS", probe.dns_ms),
+        ("connect", probe.connect_ms),
+        ("TLS", probe.tls_ms),
+        ("HTTP", probe.http_ms),
+    ]
+    return " · ".join(f"{name} {value:.0f} ms" for name, value in parts if value is not None) or "—"
+
+
+def _probe_json(probe: ProbeResult) -> dict[str, Any]:
+    return {
+        "name": probe.name,
+        "url": probe.url,
+        "role": probe.role.value,
+        "ok": probe.ok,
+        "failed_at": probe.failed_at.value if probe.failed_at else None,
+        "error": probe.error,
+        "status": probe.status,
+        "dns_ms": probe.dns_ms,
+        "connect_ms": probe.connect_ms,
+        "tls_ms": probe.tls_ms,
+        "http_ms": probe.http_ms,
+        "certificate_untrusted": probe.certificate_untrusted,
+        "via_proxy": probe.via_proxy,
+    }
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"

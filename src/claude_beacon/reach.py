@@ -1,0 +1,217 @@
+"""Reachability probes: DNS, TCP connect, TLS handshake and an HTTP round trip, each timed.
+
+Every stage has its own timeout and a failure stops the probe at that stage, so the result says
+where the path breaks: a name that does not resolve, a port that refuses, a certificate this
+machine does not trust (a TLS-intercepting proxy, most often), or a server that never answers.
+Network trouble is a result, never an exception. Headers may carry an API key: they are never
+part of a result, an error text or a repr.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import ssl
+import time
+import urllib.request
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import httpx
+
+from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage
+from claude_beacon.fetch import USER_AGENT
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    url: str
+    role: ProbeRole
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+
+class _Failed(Exception):  # noqa: N818 - a private signal, not an error for callers
+    def __init__(self, stage: Stage, message: str, untrusted: bool = False) -> None:
+        super().__init__(message)
+        self.stage = stage
+        self.untrusted = untrusted
+
+
+def probe(target: Target, *, timeout: float = 5.0, ca_file: str | None = None) -> ProbeResult:
+    parts = urlsplit(target.url)
+    host = parts.hostname or ""
+    secure = parts.scheme == "https"
+    port = parts.port or (443 if secure else 80)
+    timings: dict[str, float] = {}
+    context = ssl.create_default_context(cafile=ca_file) if secure else None
+    proxied = _proxied(parts.scheme, host)
+    try:
+        if not proxied:
+            address = _resolve(host, port, timeout, timings)
+            _handshake(address, host, port, context, timeout, timings)
+        status = _round_trip(target, context, timeout, proxied, timings)
+    except _Failed as stop:
+        return _result(
+            target,
+            timings,
+            proxied,
+            failed_at=stop.stage,
+            error=str(stop),
+            untrusted=stop.untrusted,
+        )
+    ok = status < 300 if target.role is ProbeRole.API_AUTH else True
+    error = None if ok else f"{host} answered HTTP {status}"
+    return _result(
+        target,
+        timings,
+        proxied,
+        ok=ok,
+        status=status,
+        error=error,
+        failed_at=None if ok else Stage.HTTP,
+    )
+
+
+def probe_all(
+    targets: Sequence[Target],
+    *,
+    timeout: float = 5.0,
+    ca_file: str | None = None,
+    max_workers: int = 8,
+) -> tuple[ProbeResult, ...]:
+    """All targets at once; the round takes about as long as its slowest probe."""
+    if not targets:
+        return ()
+    with ThreadPoolExecutor(min(max_workers, len(targets)), "beacon-probe") as pool:
+        return tuple(pool.map(lambda t: probe(t, timeout=timeout, ca_file=ca_file), targets))
+
+
+def _resolve(host: str, port: int, timeout: float, timings: dict[str, float]) -> tuple:
+    started = time.monotonic()
+    try:
+        # getaddrinfo has no timeout of its own; the system resolver's applies.
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise _Failed(Stage.DNS, f"DNS lookup for {host} failed ({_why(exc)})") from exc
+    timings["dns"] = _ms(started)
+    if time.monotonic() - started > timeout:
+        raise _Failed(Stage.DNS, f"DNS lookup for {host} took over {timeout:g} s")
+    return infos[0][4]
+
+
+def _handshake(
+    address: tuple,
+    host: str,
+    port: int,
+    context: ssl.SSLContext | None,
+    timeout: float,
+    timings: dict[str, float],
+) -> None:
+    started = time.monotonic()
+    try:
+        raw = socket.create_connection(address[:2], timeout=timeout)
+    except TimeoutError as exc:
+        raise _Failed(Stage.CONNECT, f"no answer from {host}:{port} in {timeout:g} s") from exc
+    except ConnectionRefusedError as exc:
+        raise _Failed(Stage.CONNECT, f"connection refused by {host}:{port}") from exc
+    except OSError as exc:
+        raise _Failed(Stage.CONNECT, f"cannot connect to {host}:{port} ({_why(exc)})") from exc
+    timings["connect"] = _ms(started)
+    with contextlib.closing(raw):
+        if context is None:
+            return
+        started = time.monotonic()
+        try:
+            with context.wrap_socket(raw, server_hostname=host):
+                timings["tls"] = _ms(started)
+        except ssl.SSLCertVerificationError as exc:
+            message = exc.verify_message or _why(exc)
+            raise _Failed(
+                Stage.TLS,
+                f"TLS certificate not trusted: {message} (a TLS-intercepting proxy?)",
+                untrusted=True,
+            ) from exc
+        except TimeoutError as exc:
+            raise _Failed(Stage.TLS, f"no TLS handshake with {host} in {timeout:g} s") from exc
+        except (ssl.SSLError, OSError) as exc:
+            raise _Failed(Stage.TLS, f"TLS with {host} failed ({_why(exc)})") from exc
+
+
+def _round_trip(
+    target: Target,
+    context: ssl.SSLContext | None,
+    timeout: float,
+    proxied: bool,
+    timings: dict[str, float],
+) -> int:
+    host = urlsplit(target.url).hostname
+    headers = {"User-Agent": USER_AGENT, **dict(target.headers)}
+    started = time.monotonic()
+    try:
+        with httpx.Client(
+            verify=context or True, timeout=timeout, trust_env=proxied, follow_redirects=False
+        ) as client:
+            status = client.get(target.url, headers=headers).status_code
+    except httpx.TimeoutException as exc:
+        raise _Failed(Stage.HTTP, f"no answer from {host} in {timeout:g} s") from exc
+    except httpx.ConnectError as exc:
+        stage = Stage.CONNECT if proxied else Stage.HTTP
+        untrusted = "CERTIFICATE_VERIFY_FAILED" in str(exc)
+        if untrusted:
+            stage = Stage.TLS
+        message = f"request to {host} failed ({_why(exc)})"
+        raise _Failed(stage, message, untrusted=untrusted) from exc
+    except httpx.HTTPError as exc:
+        raise _Failed(Stage.HTTP, f"request to {host} failed ({_why(exc)})") from exc
+    timings["http"] = _ms(started)
+    return status
+
+
+def _proxied(scheme: str, host: str) -> bool:
+    """Whether the environment sends this host through a proxy, as users' own tools would."""
+    proxies = urllib.request.getproxies_environment()
+    if scheme not in proxies and "all" not in proxies:
+        return False
+    return not urllib.request.proxy_bypass_environment(host, proxies)
+
+
+def _result(
+    target: Target,
+    timings: dict[str, float],
+    proxied: bool,
+    *,
+    ok: bool = False,
+    status: int | None = None,
+    error: str | None = None,
+    failed_at: Stage | None = None,
+    untrusted: bool = False,
+) -> ProbeResult:
+    return ProbeResult(
+        name=target.name,
+        url=target.url,
+        role=target.role,
+        at=datetime.now(UTC),
+        ok=ok,
+        failed_at=failed_at,
+        error=error,
+        status=status,
+        dns_ms=timings.get("dns"),
+        connect_ms=timings.get("connect"),
+        tls_ms=timings.get("tls"),
+        http_ms=timings.get("http"),
+        certificate_untrusted=untrusted,
+        via_proxy=proxied,
+    )
+
+
+def _ms(started: float) -> float:
+    return (time.monotonic() - started) * 1000
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[-1] if text else type(exc).__name__

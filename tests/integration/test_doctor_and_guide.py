@@ -1,0 +1,85 @@
+"""``doctor`` and ``guide`` as real processes against loopback servers."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import fixture_bytes
+from tests.integration.conftest import write_config
+from tests.support import payloads
+from tests.support.statuspage_server import Reply, StatuspageServer
+
+SECRET = "sk-ant-api03-TESTSECRET-do-not-print"
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "claude_beacon", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+
+
+def test_doctor_reports_everything_but_the_key(
+    server: StatuspageServer, isolated_home: Path
+) -> None:
+    server.set_summary(fixture_bytes("anthropic-summary-1.json"))
+    server.set("/v1/models", Reply(status=401, body=b'{"type":"error"}'))
+    env = os.environ | {"ANTHROPIC_API_KEY": SECRET, "HTTPS_PROXY": "http://user:pw@proxy:1"}
+    env["NO_PROXY"] = "127.0.0.1"
+    config = str(write_config(isolated_home, server.url))
+
+    text = run("doctor", "--config", config, env=env)
+    assert text.returncode == 1, text.stderr  # as `status`: the recorded page is degraded
+    assert text.stdout.startswith(
+        "Verdict: Anthropic reports degraded performance of Claude Console"
+    )
+    assert "HTTPS_PROXY set" in text.stdout and "user:pw" not in text.stdout
+    assert "API key: present" in text.stdout
+    assert "ok, HTTP 401" in text.stdout  # the API edge answers without a key
+    assert "DNS" in text.stdout and " ms" in text.stdout
+
+    data = json.loads(run("doctor", "--json", "--config", config, env=env).stdout)
+    assert data["verdict"]["finding"] == "reported"
+    assert data["status"]["level"] == "degraded"
+    roles = {p["role"] for p in data["probes"]}
+    assert roles == {"claude", "internet", "api_auth"}
+    auth = next(p for p in data["probes"] if p["role"] == "api_auth")
+    assert auth["ok"] is False and auth["status"] == 401
+    sent = [r for r in server.requests_to("/v1/models") if "x-api-key" in r.headers]
+    assert sent and sent[0].headers["x-api-key"] == SECRET  # it was used...
+    for output in (text.stdout, text.stderr, json.dumps(data)):
+        assert SECRET not in output  # ...and never shown
+
+
+def test_doctor_when_offline_from_the_status_page(isolated_home: Path) -> None:
+    with StatuspageServer() as gone:
+        url = gone.url
+    result = run("doctor", "--config", str(write_config(isolated_home, url)), env=dict(os.environ))
+    assert result.returncode == 3
+    assert "FAILED at connect" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_guide_is_written_and_opened(server: StatuspageServer, isolated_home: Path) -> None:
+    server.set_summary(payloads.summary({"Claude Code": "major_outage"}))
+    opened = isolated_home / "opened.txt"
+    browser = isolated_home / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" > "{opened}"\n')
+    browser.chmod(0o755)
+    env = os.environ | {"BROWSER": f"{browser} %s", "ANTHROPIC_API_KEY": SECRET}
+    result = run("guide", "--config", str(write_config(isolated_home, server.url)), env=env)
+    assert result.returncode == 0, result.stderr
+    uri = opened.read_text().strip()
+    assert uri.startswith("file://") and uri.endswith("/guide.html")
+    page = Path(uri.removeprefix("file://"))
+    assert f"Opened the troubleshooting guide: {page}" in result.stdout
+    html = page.read_text()
+    assert "Anthropic reports a major outage of Claude Code" in html
+    assert SECRET not in html
