@@ -82,3 +82,18 @@ def test_several_sources_are_named() -> None:
     texts = [e.text for e in view(both).menu]
     assert "Claude: degraded" in texts and "GitHub: operational" in texts
     assert tooltip(both, now=NOW).endswith("GitHub: all systems operational")
+
+
+def test_many_sources_get_a_submenu_each() -> None:
+    readings = tuple(
+        parse_summary(
+            fixture_bytes("github-summary-1.json"),
+            SourceSpec(name=f"Page {n}", url=f"https://status{n}.example.com"),
+            NOW,
+        )
+        for n in range(100)
+    )
+    menu = view(Snapshot(at=NOW, readings=readings)).menu
+    sources = [e for e in menu if e.text.startswith("Page ")]
+    assert len(sources) == 100 and len(menu) < 120
+    assert all(e.children and not e.children[0].text.startswith(" ") for e in sources)

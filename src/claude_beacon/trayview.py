@@ -5,7 +5,7 @@ Keeping this free of pystray lets it be tested anywhere and keeps ``tray.py`` a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from claude_beacon import wording
@@ -64,6 +64,10 @@ def _source_line(reading: Reading, now: datetime | None) -> str:
     return f"{name}: {reading.level.label}" + (f" — {what}" if what else "") + since
 
 
+INLINE_SOURCES = 3
+"""Up to this many sources show their components inline; more get a submenu each."""
+
+
 def menu(
     snapshot: Snapshot,
     *,
@@ -75,8 +79,15 @@ def menu(
     entries: list[Entry] = [Entry("Open troubleshooting guide", "guide", default=True), SEPARATOR]
     overall = snapshot.level
     entries.append(Entry(f"{wording.SYMBOLS[overall]} Overall: {overall.label}"))
+    many = len(snapshot.readings) > INLINE_SOURCES
     for reading in snapshot.readings:
-        entries.extend(_reading_entries(reading, len(snapshot.readings) > 1, now))
+        lines = _reading_entries(reading, len(snapshot.readings) > 1, now)
+        if many:  # one line per source, its details a submenu away, so the menu stays short
+            head, *details = lines
+            children = tuple(replace(d, text=d.text.strip()) for d in details)
+            entries.append(Entry(head.text, head.action, head.url, children=children))
+        else:
+            entries.extend(lines)
     entries.append(SEPARATOR)
     entries.append(Entry("Check now", "check"))
     entries.append(_pause_entry(paused_until, now))
