@@ -1,0 +1,218 @@
+"""A soak: the real ``watch`` against a page that cycles through lifecycles and every fault.
+
+The script of the page is the expectation: every incident opened, updated and resolved, every
+maintenance scheduled, started and completed must come out of ``watch`` exactly once, whatever
+faults came between. Meanwhile the process's memory, threads and open files are sampled.
+Used by ``bench/soak.py`` (long runs, printed figures) and by a shortened test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.support import payloads
+from tests.support.statuspage_server import Reply, StatuspageServer, html_reply, json_reply
+
+SUMMARY, INCIDENTS = "/api/v2/summary.json", "/api/v2/incidents.json"
+API = "Claude API (api.anthropic.com)"
+FAULTS = (
+    ("HTTP 500", Reply(status=500, body=b"<h1>oops</h1>", content_type="text/html")),
+    ("429 + Retry-After", Reply(status=429, headers=(("Retry-After", "1"),))),
+    ("connection reset", Reply(fault="reset")),
+    ("slow answer", Reply(status=200, body=b"{}", delay=3)),
+    ("garbage", json_reply(b"\x00\x01garbage{")),
+    ("HTML with 200", html_reply("<!DOCTYPE html><title>Just a moment...</title>")),
+    ("truncated body", Reply(fault="truncate", body=json.dumps(payloads.summary()).encode())),
+)
+
+
+RECOVERY = 8.0
+"""Seconds the page stays steady after faults: past the backoff that up to four failures earn."""
+CYCLE_STEPS = 8 + len(FAULTS)
+"""Steps one cycle of the script takes: its lifecycle and all of the faults."""
+
+
+@dataclass
+class Sample:
+    at: float
+    rss_kib: int
+    threads: int
+    fds: int
+
+
+@dataclass
+class SoakReport:
+    seconds: float
+    expected: list[tuple[str, str]] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    samples: list[Sample] = field(default_factory=list)
+    requests: int = 0
+    faults_served: int = 0
+    exit_code: int | None = None
+
+    @property
+    def told(self) -> Counter[tuple[str, str]]:
+        return Counter((e["kind"], e["id"]) for e in self.events if e["kind"] in KINDS)
+
+    @property
+    def missing(self) -> list[tuple[str, str]]:
+        return [key for key in self.expected if self.told[key] == 0]
+
+    @property
+    def repeated(self) -> list[tuple[str, str]]:
+        return [key for key, count in self.told.items() if count > 1]
+
+    @property
+    def unexpected(self) -> list[tuple[str, str]]:
+        return [key for key in self.told if key not in self.expected]
+
+
+WATCH = (sys.executable, "-m", "claude_beacon", "watch", "--json")
+KINDS = {
+    "incident_opened",
+    "incident_updated",
+    "incident_resolved",
+    "maintenance_scheduled",
+    "maintenance_started",
+    "maintenance_completed",
+}
+
+
+class Script:
+    """Drives the page: one step every ``step`` seconds, a lifecycle and then the faults."""
+
+    def __init__(self, server: StatuspageServer, step: float) -> None:
+        self.server = server
+        self.step = step
+        self.expected: list[tuple[str, str]] = []
+        self.faults = 0
+        self._resolved: list[dict] = []
+        self._stop = threading.Event()
+
+    def run(self, until: float) -> None:
+        cycle = 0
+        self.server.set_summary(payloads.summary())
+        cycle_time = CYCLE_STEPS * self.step + 2 * RECOVERY
+        while time.monotonic() + cycle_time < until and not self._stop.is_set():
+            self._cycle(cycle)
+            cycle += 1
+
+    def _show(self, summary: dict) -> None:
+        self.server.set_summary(summary)
+        self._stop.wait(self.step)
+
+    def _cycle(self, n: int) -> None:
+        inc = f"soak-inc-{n}"
+        updates = [(f"{inc}-u1", "investigating", f"Cycle {n}: looking.", 3)]
+        self._show(
+            payloads.summary({API: "partial_outage"}, [_incident(inc, "investigating", updates)])
+        )
+        self.expected.append(("incident_opened", inc))
+        updates = [(f"{inc}-u2", "identified", f"Cycle {n}: found.", 2), *updates]
+        self._show(
+            payloads.summary({API: "partial_outage"}, [_incident(inc, "identified", updates)])
+        )
+        self.expected.append(("incident_updated", inc))
+        for _name, fault in FAULTS[n % 2 :: 2]:  # half of the faults, mid-incident
+            self.server.set(SUMMARY, fault)
+            self.faults += 1
+            self._stop.wait(self.step)
+        ongoing = _incident(inc, "identified", updates)
+        self._recover(payloads.summary({API: "partial_outage"}, [ongoing]))
+        updates = [(f"{inc}-u3", "resolved", f"Cycle {n}: fixed.", 1), *updates]
+        self._resolved.insert(0, _incident(inc, "resolved", updates))
+        self.server.set(INCIDENTS, json_reply(payloads.incidents_page(self._resolved)))
+        self._show(payloads.summary())
+        self.expected.append(("incident_resolved", inc))
+
+        main = f"soak-maint-{n}"
+        for status, kind in (("scheduled", "scheduled"), ("in_progress", "started")):
+            item = payloads.maintenance(main, f"Upgrade {n}", status=status, components=[API])
+            self._show(payloads.summary(maintenances=[item]))
+            self.expected.append((f"maintenance_{kind}", main))
+        self._show(payloads.summary())
+        self.expected.append(("maintenance_completed", main))
+        for _name, fault in FAULTS[(n + 1) % 2 :: 2]:  # the other half, while all is well
+            self.server.set(SUMMARY, fault)
+            self.faults += 1
+            self._stop.wait(self.step)
+        self._recover(payloads.summary())
+
+    def _recover(self, summary: dict) -> None:
+        """After faults, the page steadies long enough for backoff to end before it moves on.
+
+        A state shorter than a client's backoff is never seen, and rightly never reported: the
+        script must not ask for events no real client could have seen.
+        """
+        self.server.set_summary(summary)
+        self._stop.wait(RECOVERY)
+
+
+def _incident(item_id: str, status: str, updates: list) -> dict:
+    return payloads.incident(
+        item_id, "Soak incident", status=status, impact="major", updates=updates, components=[API]
+    )
+
+
+def sample(pid: int) -> Sample:
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    return Sample(
+        at=time.monotonic(),
+        rss_kib=int(fields["VmRSS"].split()[0]),
+        threads=int(fields["Threads"]),
+        fds=sum(1 for _ in Path(f"/proc/{pid}/fd").iterdir()),
+    )
+
+
+def soak(seconds: float, home: Path, *, step: float = 1.5, interval: float = 0.2) -> SoakReport:
+    """Run ``watch`` for ``seconds`` against a scripted page; everything it did, measured."""
+    report = SoakReport(seconds)
+    with StatuspageServer() as server:
+        config = home / "soak.toml"
+        config.write_text(f'[[sources]]\nname = "Claude"\nurl = "{server.url}"\n')
+        env = os.environ | {"HOME": str(home), "XDG_STATE_HOME": str(home / "state")}
+        proc = subprocess.Popen(
+            [*WATCH, "--interval", str(interval), "--config", str(config)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
+        lines: queue.Queue[str] = queue.Queue()
+        assert proc.stdout
+        stdout = proc.stdout
+        reader = threading.Thread(target=lambda: [lines.put(x) for x in stdout], daemon=True)
+        reader.start()
+        script = Script(server, step)
+        until = time.monotonic() + seconds
+        driver = threading.Thread(target=script.run, args=(until,), daemon=True)
+        driver.start()
+        while driver.is_alive():
+            report.samples.append(sample(proc.pid))
+            driver.join(2.0)
+        time.sleep(3 * step)  # the last step's events have time to come out
+        report.samples.append(sample(proc.pid))
+        proc.send_signal(2)
+        try:
+            report.exit_code = proc.wait(5)
+        finally:
+            proc.kill()
+        reader.join(5)
+        stdout.close()
+        while not lines.empty():
+            report.events.append(json.loads(lines.get()))
+        report.expected = script.expected
+        report.faults_served = script.faults
+        report.requests = len(server.requests)
+    return report
