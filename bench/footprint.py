@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -62,6 +63,18 @@ class Figures:
     peak_rss_mib: float
     cpu_per_hour: float
     polls: int
+
+
+def import_seconds(statement: str, env: dict[str, str]) -> float:
+    """Median wall time of a fresh interpreter running ``statement``, minus a bare one."""
+
+    def run(code: str) -> float:
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-c", code], env=env, check=True)
+        return time.monotonic() - started
+
+    bare = statistics.median(run("pass") for _ in range(3))
+    return statistics.median(run(statement) for _ in range(3)) - bare
 
 
 def cpu_seconds(pid: int) -> float:
@@ -119,6 +132,10 @@ def main() -> None:
         env = desk.env | {"HOME": home, "PYSTRAY_BACKEND": "appindicator"}
         env |= {key: f"{home}/{key}" for key in ("XDG_CONFIG_HOME", "XDG_STATE_HOME")}
         beacon = [sys.executable, "-m", "claude_beacon", "--config", str(config)]
+        imports = (
+            import_seconds("import pystray, httpx, PIL.Image", env),
+            import_seconds("import claude_beacon.app, claude_beacon.tray", env),
+        )
         baseline = [
             sys.executable,
             "-c",
@@ -140,6 +157,8 @@ def main() -> None:
             f"{r.name:26} {r.startup:8.2f}s {r.peak_rss_mib:7.1f} MiB {r.cpu_per_hour:9.1f}"
             f" {at_default:8.2f} {r.polls:6d}"
         )
+    base_ms, ours_ms = (round(seconds * 1000) for seconds in imports)
+    print(f"import time: baseline {base_ms} ms, claude-beacon {ours_ms} ms")
     base, ours = results
     print(
         f"claude-beacon / baseline: RSS {ours.peak_rss_mib / base.peak_rss_mib:.2f}x, "

@@ -83,3 +83,17 @@ def test_guide_is_written_and_opened(server: StatuspageServer, isolated_home: Pa
     html = page.read_text()
     assert "Anthropic reports a major outage of Claude Code" in html
     assert SECRET not in html
+
+
+def test_guide_without_a_browser_says_where_the_page_is(
+    server: StatuspageServer, isolated_home: Path
+) -> None:
+    server.set_summary(payloads.summary())
+    env = os.environ | {"BROWSER": "/nonexistent/browser %s", "PATH": "/nonexistent"}
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    result = run("guide", "--config", str(write_config(isolated_home, server.url)), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "No browser could be opened; the troubleshooting guide is at " in result.stdout
+    path = Path(result.stdout.strip().rsplit(" at ", 1)[1])
+    assert path.is_file() and "All good" in path.read_text()

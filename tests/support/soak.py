@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -18,6 +19,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tests.support import payloads
 from tests.support.statuspage_server import Reply, StatuspageServer, html_reply, json_reply
@@ -216,3 +218,78 @@ def soak(seconds: float, home: Path, *, step: float = 1.5, interval: float = 0.2
         report.faults_served = script.faults
         report.requests = len(server.requests)
     return report
+
+
+TITLES = {
+    "incident_opened": "Claude: new incident",
+    "incident_updated": "Claude: incident update",
+    "incident_resolved": "Claude: resolved",
+    "maintenance_scheduled": "Claude: maintenance scheduled",
+    "maintenance_started": "Claude: maintenance started",
+    "maintenance_completed": "Claude: maintenance completed",
+}
+CYCLE = re.compile(r"(?:Cycle|Upgrade) (\d+)")
+
+
+@dataclass
+class TraySoakReport:
+    expected: list[tuple[str, str]]
+    notified: list[tuple[str, str]]
+    samples: list[Sample]
+    exit_code: int | None
+
+    @property
+    def told(self) -> Counter[tuple[str, str]]:
+        return Counter(self.notified)
+
+    @property
+    def missing(self) -> list[tuple[str, str]]:
+        return [key for key in self.expected if self.told[key] == 0]
+
+    @property
+    def repeated(self) -> list[tuple[str, str]]:
+        return [key for key, count in self.told.items() if count > 1]
+
+
+def soak_tray(
+    seconds: float, home: Path, desktop: Any, monitor: Any, *, step: float = 1.5
+) -> TraySoakReport:
+    """The tray app on a test desktop through the same script; its notifications counted."""
+    with StatuspageServer() as server:
+        config = home / "soak.toml"
+        config.write_text(
+            "interval = 0.2\nfast_interval = 0.2\n[diagnostics]\nenabled = false\n"
+            f'[[sources]]\nname = "Claude"\nurl = "{server.url}"\n'
+        )
+        env = desktop.env | {"HOME": str(home), "PYSTRAY_BACKEND": "appindicator"}
+        env |= {"XDG_STATE_HOME": str(home / "state"), "XDG_CONFIG_HOME": str(home / "config")}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "claude_beacon", "--config", str(config)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        script = Script(server, step)
+        driver = threading.Thread(
+            target=script.run, args=(time.monotonic() + seconds,), daemon=True
+        )
+        driver.start()
+        samples = []
+        while driver.is_alive():
+            samples.append(sample(proc.pid))
+            driver.join(2.0)
+        time.sleep(3 * step)
+        samples.append(sample(proc.pid))
+        proc.terminate()
+        try:
+            code = proc.wait(5)
+        finally:
+            proc.kill()
+    by_title = {title: kind for kind, title in TITLES.items()}
+    notified = []
+    for call in monitor.calls:
+        found = CYCLE.search(call.body)
+        if call.summary in by_title and found:
+            prefix = "soak-inc" if by_title[call.summary].startswith("incident") else "soak-maint"
+            notified.append((by_title[call.summary], f"{prefix}-{found.group(1)}"))
+    return TraySoakReport(script.expected, notified, samples, code)
