@@ -65,10 +65,77 @@ def spread(times: list[float], start: float, end: float) -> tuple[float, int]:
     return statistics.fmean(counts), max(counts)
 
 
+def replay(clients: int, rng: random.Random) -> None:
+    """Closed loop against a real server: each client's next poll comes from ``next_delay`` fed
+    with the answers it actually got; virtual time travels in a header, so no waiting."""
+    import heapq
+    import http.client
+    import json
+
+    sys.path.insert(0, str(ROOT))
+    from tests.support import payloads
+    from tests.support.statuspage_server import SUMMARY, Reply, StatuspageServer, json_reply
+
+    outage, end = (600.0, 1200.0), 1500.0
+    cadence = Cadence()
+    body = json.dumps(payloads.summary()).encode()
+    with StatuspageServer() as server:
+        server.set(SUMMARY, json_reply(body))
+        connection = http.client.HTTPConnection(server.url.removeprefix("http://"))
+        queue = [(rng.uniform(0, cadence.interval), n) for n in range(clients)]
+        etags: dict[int, str] = {}
+        failures = [0] * clients
+        phase = "normal"
+        while queue:
+            now, client = heapq.heappop(queue)
+            if now >= end:
+                continue
+            wanted = "outage" if outage[0] <= now < outage[1] else "normal"
+            if wanted != phase:
+                phase = wanted
+                down = Reply(status=503, headers=(("Retry-After", "120"),))
+                server.set(SUMMARY, down if phase == "outage" else json_reply(body))
+            headers = {"X-Virtual-Time": f"{now:.3f}"}
+            if client in etags:
+                headers["If-None-Match"] = etags[client]
+            connection.request("GET", SUMMARY, headers=headers)
+            reply = connection.getresponse()
+            reply.read()
+            if reply.status in (200, 304):
+                failures[client] = 0
+                etags[client] = reply.getheader("ETag") or etags.get(client, "")
+            else:
+                failures[client] += 1
+            wait = reply.getheader("Retry-After")
+            delay = next_delay(
+                cadence,
+                healthy=True,
+                failures=failures[client],
+                rng=rng,
+                retry_after=float(wait) if wait else None,
+            )
+            heapq.heappush(queue, (now + delay, client))
+        connection.close()
+        log = server.requests_to(SUMMARY)
+    times = [float(r.headers["x-virtual-time"]) for r in log]
+    conditional = sum("if-none-match" in r.headers for r in log) / len(log)
+    not_modified = sum(r.status == 304 for r in log) / len(log)
+    print(f"replayed against a loopback server: {len(log)} requests from {clients} clients")
+    print(f"  conditional: {conditional:.1%} of requests; answered 304: {not_modified:.1%}")
+    for label, start, stop in (
+        ("before the outage (min 2-10)", 120.0, outage[0]),
+        ("503 + Retry-After 120 (min 12-20)", outage[0] + 120, outage[1]),
+        ("after it (min 22-25)", outage[1] + 120, end),
+    ):
+        mean, peak = spread(times, start, stop)
+        print(f"  {label:<34} mean {mean:6.2f} req/s, peak {peak:3d}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--hours", type=float, default=1.0)
+    parser.add_argument("--replay", action="store_true", help="also replay against a server")
     args = parser.parse_args()
     rng = random.Random(20261124)
     seconds = args.hours * 3600
@@ -102,6 +169,9 @@ def main() -> None:
             f"{rps * NOT_MODIFIED_BYTES / 1e6:6.1f} MB/s unchanged, "
             f"{rps * full / 1e6:7.1f} MB/s if every answer were a full {full} B body"
         )
+
+    if args.replay:
+        replay(n, rng)
 
 
 if __name__ == "__main__":

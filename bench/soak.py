@@ -39,6 +39,9 @@ def main() -> None:
         f" warm-up, {max(s.rss_kib for s in warm) / 1024:.1f} peak, "
         f"{samples[-1].rss_kib / 1024:.1f} at the end"
     )
+    for kind, item in report.missing + report.repeated + report.unexpected:
+        told = report.told[kind, item]
+        print(f"    {kind} {item}: expected once, told {told} times")
     threads, files = sorted({s.threads for s in warm}), sorted({s.fds for s in warm})
     print(f"  threads: {threads}; open files: {files}")
 

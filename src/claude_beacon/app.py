@@ -18,13 +18,24 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claude_beacon import autostart, diagnostics, guide, instance, paths, report, trayview, wording
+from claude_beacon import (
+    autostart,
+    diagnostics,
+    guide,
+    history_report,
+    instance,
+    paths,
+    report,
+    trayview,
+    wording,
+)
 from claude_beacon import config as config_module
 from claude_beacon.config import Config
 from claude_beacon.core.model import Event, EventKind, Snapshot
 from claude_beacon.core.verdict import Finding, Verdict
 from claude_beacon.diagnostics import Diagnostics
 from claude_beacon.fetch import Fetcher
+from claude_beacon.history import History
 from claude_beacon.instance import InstanceLock
 from claude_beacon.notifier import Notifier, Pause
 from claude_beacon.poller import Poller
@@ -53,6 +64,7 @@ class App:
         self.pause = Pause(_load_time(self.poller.setting(PAUSE_KEY)), self._remember_pause)
         self.notifier = Notifier(rules=config.notify, pause=self.pause)
         self.diagnostics = Diagnostics(config, on_round=self._probed)
+        self.history = History(paths.history_file())
         self._warned_early = False
         self.autostart = autostart.for_platform()
         self.tray: Tray | None = None
@@ -120,11 +132,13 @@ class App:
         verdict = self.diagnostics.verdict(snapshot)
         if verdict.seen_from_here:
             notes.insert(0, verdict.headline)
+        rows = history_report.uptime_rows(self.history, self.config.sources[0].name, snapshot.at)
         return trayview.view(
             snapshot,
             paused_until=self.pause.until if self.pause.active() else None,
             autostart=self._autostart_enabled(),
             notes=tuple(notes),
+            uptime=tuple(f"{r.name}: {' · '.join(r.figures)}" for r in rows),
         )
 
     def act(self, entry: Entry) -> None:
@@ -166,6 +180,7 @@ class App:
             self.tray.stop()
 
     def _publish(self, snapshot: Snapshot, events: tuple[Event, ...]) -> None:
+        self.history.record(snapshot, events)
         for event in events:
             log.info("%s: %s", wording.headline(event), event.title)
         self.notifier.post(events)
@@ -179,8 +194,15 @@ class App:
         snapshot = self.poller.snapshot
         try:
             history = diagnostics.history(self.poller.fetcher, self.config)
+            rows = history_report.uptime_rows(
+                self.history, self.config.sources[0].name, snapshot.at
+            )
             page = guide.render(
-                snapshot, self.diagnostics.verdict(snapshot), self.diagnostics.results, history
+                snapshot,
+                self.diagnostics.verdict(snapshot),
+                self.diagnostics.results,
+                history,
+                uptime=rows,
             )
             path = guide.write(page)
         except OSError as exc:

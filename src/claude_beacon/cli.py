@@ -12,6 +12,7 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from claude_beacon import __version__, paths, report
 from claude_beacon.config import Config, ConfigError, check_interval, load
@@ -19,6 +20,7 @@ from claude_beacon.core.model import Event, Level, Snapshot
 from claude_beacon.core.probes import ProbeResult
 from claude_beacon.core.verdict import ProbeMemory, judge, remember
 from claude_beacon.fetch import Fetcher
+from claude_beacon.history import History
 from claude_beacon.poller import Poller
 from claude_beacon.state import StateStore
 
@@ -44,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return doctor_command(config, as_json=args.json)
         if command == "guide":
             return guide_command(config)
+        if command == "history":
+            return history_command(config, days=args.days, as_json=args.json)
         if command == "wait":
             return wait_command(config, component=args.component, timeout=args.timeout)
         from claude_beacon import app  # the desktop stack loads only when it is wanted
@@ -88,7 +92,13 @@ def watch(config: Config, *, as_json: bool, interval: float | None) -> int:
             print(text if as_json else report.event_text(event, colour), flush=True)
 
     store = StateStore(paths.state_dir() / "watch.json")
-    poller = Poller(config, Fetcher(), store=store, on_update=publish)
+    history = History(paths.history_file())
+
+    def publish_and_remember(snapshot: Snapshot, events: tuple[Event, ...]) -> None:
+        history.record(snapshot, events)
+        publish(snapshot, events)
+
+    poller = Poller(config, Fetcher(), store=store, on_update=publish_and_remember)
     signal.signal(signal.SIGTERM, lambda *_: poller.stop(0))
     thread = poller.start()
     try:
@@ -147,6 +157,21 @@ def guide_command(config: Config) -> int:
         print(f"Opened the troubleshooting guide: {path}")
     else:
         print(f"No browser could be opened; the troubleshooting guide is at {path}")
+    return 0
+
+
+def history_command(config: Config, *, days: float, as_json: bool) -> int:
+    """What this machine saw: events and level changes, and uptime per component."""
+    from claude_beacon import history_report
+
+    history = History(paths.history_file())
+    report_ = history_report.gather(history, config, days, datetime.now(UTC))
+    if as_json:
+        print(json.dumps(history_report.as_json(report_), indent=2))
+    else:
+        print(history_report.as_text(report_))
+    if history.problem:
+        print(f"claude-beacon: {history.problem}", file=sys.stderr)
     return 0
 
 
@@ -254,6 +279,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "guide", parents=[common], help="open the troubleshooting guide in a browser"
     )
+    history_cmd = commands.add_parser(
+        "history", parents=[common], help="what this machine saw, and uptime per component"
+    )
+    history_cmd.add_argument("--days", type=_positive, default=7, metavar="N")
+    history_cmd.add_argument("--json", action="store_true", help="print one JSON object")
     wait_cmd = commands.add_parser(
         "wait", parents=[common], help="block until Claude is operational (exit 3 on timeout)"
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import jinja2
@@ -26,6 +26,9 @@ from claude_beacon.core.model import Item, Level, Reading, Snapshot
 from claude_beacon.core.probes import ProbeResult
 from claude_beacon.core.verdict import Verdict
 from claude_beacon.icons import COLOURS, look_for
+
+if TYPE_CHECKING:
+    from claude_beacon.history_report import UptimeRow
 from claude_beacon.state import write_atomically
 
 SCRIPT = """document.documentElement.dataset.ready = "1";
@@ -107,6 +110,7 @@ def render(
     probes: Sequence[ProbeResult] = (),
     history: Sequence[Item] = (),
     now: datetime | None = None,
+    uptime: Sequence[UptimeRow] = (),
 ) -> str:
     environment = jinja2.Environment(
         loader=jinja2.FunctionLoader(_template),
@@ -129,6 +133,14 @@ def render(
         "readings": [_reading(r, now) for r in snapshot.readings],
         "history": [_past(i) for i in history if i.resolved][:HISTORY_ROWS],
         "probes": [_probe(p) for p in probes],
+        "uptime": [
+            {
+                "name": row.name,
+                "figures": row.figures,
+                "cells": [_level_colour(c) if c is not None else "" for c in row.strip],
+            }
+            for row in uptime
+        ],
         "checklist": checklist(source_url or "https://status.claude.com"),
         "script": Markup(SCRIPT),  # our own constant, allowed by its hash
         "script_hash": base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode(),

@@ -1,8 +1,8 @@
 """Desktop notifications, sent from a worker thread so that a slow service never blocks.
 
-plyer can block for 25–75 s on a broken D-Bus: the tray and the poller only ever enqueue. Bursts
-(three or more events at once, as one poll may bring) become one summary. A pause, the kinds switched off
-and a component filter are honoured here; exactly-once is the core's job.
+plyer can block for 25–75 s on a broken D-Bus: the tray and the poller only ever enqueue.
+Bursts (three or more events at once, as one poll may bring) become one summary. A pause, the
+kinds switched off and a component filter are honoured here; exactly-once is the core's job.
 """
 
 from __future__ import annotations

@@ -17,6 +17,14 @@ def state_dir() -> Path:
     return Path(platformdirs.user_state_dir(APP, appauthor=False))
 
 
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP, appauthor=False))
+
+
+def history_file() -> Path:
+    return data_dir() / "history.sqlite3"
+
+
 def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP, appauthor=False))
 
@@ -29,6 +37,7 @@ def all_paths() -> dict[str, Path]:
     return {
         "config": config_file(),
         "state": state_dir(),
+        "history": history_file(),
         "cache": cache_dir(),
         "log": log_dir(),
     }

@@ -74,6 +74,7 @@ def menu(
     paused_until: datetime | None,
     autostart: bool | None,
     now: datetime | None = None,
+    uptime: tuple[str, ...] = (),
 ) -> tuple[Entry, ...]:
     """The whole menu; the first entry, the guide, is also the default (left-click) action."""
     entries: list[Entry] = [Entry("Open troubleshooting guide", "guide", default=True), SEPARATOR]
@@ -88,6 +89,9 @@ def menu(
             entries.append(Entry(head.text, head.action, head.url, children=children))
         else:
             entries.extend(lines)
+    if uptime:
+        head = "Uptime from here (24 h · 7 d · 30 d)"
+        entries.append(Entry(head, children=tuple(Entry(line) for line in uptime)))
     entries.append(SEPARATOR)
     entries.append(Entry("Check now", "check"))
     entries.append(_pause_entry(paused_until, now))
@@ -140,9 +144,10 @@ def view(
     autostart: bool | None = None,
     notes: tuple[str, ...] = (),
     now: datetime | None = None,
+    uptime: tuple[str, ...] = (),
 ) -> TrayView:
     return TrayView(
         level=snapshot.level,
         tooltip=tooltip(snapshot, notes, now),
-        menu=menu(snapshot, paused_until=paused_until, autostart=autostart, now=now),
+        menu=menu(snapshot, paused_until=paused_until, autostart=autostart, now=now, uptime=uptime),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,9 +15,12 @@ from claude_beacon.core import statuspage
 from claude_beacon.core.model import Snapshot, SourceSpec
 from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage
 from claude_beacon.core.verdict import judge
+from claude_beacon.history import History
+from claude_beacon.history_report import uptime_rows
 from tests.conftest import fixture_bytes
 from tests.e2e.conftest import unavailable
 from tests.support import payloads
+from tests.test_history import DAY, scripted_day
 
 SOURCE = SourceSpec("Claude", "https://status.claude.com")
 NOW = datetime.now(UTC)
@@ -78,11 +81,19 @@ def test_guide_for_the_recorded_claude_page(chromium: str, tmp_path: Path) -> No
         tls_ms=30,
         http_ms=90,
     )
+    store = History(tmp_path / "history.sqlite3")
+    scripted_day(store)
+    rows = uptime_rows(store, "Claude", DAY + timedelta(hours=24))
     page = guide.write(
-        guide.render(snapshot, judge(snapshot, [probe]), [probe], history), tmp_path / "guide.html"
+        guide.render(snapshot, judge(snapshot, [probe]), [probe], history, uptime=rows),
+        tmp_path / "guide.html",
     )
     dom = rendered(chromium, page)
     text = " ".join(" ".join(dom.text).split())
+    assert "Uptime seen from this machine" in text and "95.43%" in text
+    cells = [a for t, a in dom.elements if t == "i"]
+    assert len(cells) == 48 * len(rows)
+    assert sum(1 for a in cells if not a.get("style")) >= 4 * len(rows)  # the gap, left blank
 
     (html,) = dom.all("html")
     assert html.get("data-ready") == "1"  # the page's own script ran under its CSP

@@ -1,0 +1,110 @@
+"""``claude-beacon history``: the local history as text or JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from claude_beacon import wording
+from claude_beacon.config import Config
+from claude_beacon.core.model import Level
+from claude_beacon.core.uptime import Uptime
+from claude_beacon.history import History, PastEvent
+
+WINDOWS = {"24h": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+
+
+@dataclass(frozen=True)
+class HistoryReport:
+    days: float
+    events: list[PastEvent]
+    changes: list[tuple[datetime, str, str, Level]]
+    uptimes: dict[str, dict[str, list[Uptime]]]
+
+
+def gather(history: History, config: Config, days: float, now: datetime) -> HistoryReport:
+    since = now - timedelta(days=days)
+    return HistoryReport(
+        days=days,
+        events=history.events(since),
+        changes=history.level_changes(since),
+        uptimes={s.name: history.uptimes(s.name, now, WINDOWS.values()) for s in config.sources},
+    )
+
+
+def percent(ratio: float | None) -> str:
+    return "—" if ratio is None else f"{ratio:.2%}"
+
+
+def as_text(report: HistoryReport) -> str:
+    lines = [f"Seen from this machine in the last {report.days:g} days:"]
+    for at, source, component, level in report.changes:
+        where = f"{source}: {component}" if component else source
+        lines.append(f"  {wording.local_time(at)}  {where} is {level.label}")
+    for event in report.events:
+        what = event.kind.replace("_", " ")
+        lines.append(f"  {wording.local_time(event.at)}  {event.source}: {what} — {event.title}")
+    if not report.changes and not report.events:
+        lines.append("  nothing yet (the tray and `watch` record what they see)")
+    for source, per in report.uptimes.items():
+        lines.append(f"Uptime of {source} ({' / '.join(WINDOWS)}), while this machine watched:")
+        for component, values in per.items():
+            figures = " / ".join(percent(u.ratio) for u in values)
+            lines.append(f"  {component or '(overall)'}: {figures}")
+    return "\n".join(lines)
+
+
+def as_json(report: HistoryReport) -> dict[str, Any]:
+    return {
+        "events": [
+            {
+                "at": e.at.isoformat(),
+                "kind": e.kind,
+                "source": e.source,
+                "title": e.title,
+                "body": e.body,
+            }
+            for e in report.events
+        ],
+        "levels": [
+            {
+                "at": at.isoformat(),
+                "source": source,
+                "component": component or None,
+                "level": level.key,
+            }
+            for at, source, component, level in report.changes
+        ],
+        "uptime": {
+            source: {
+                component or "(overall)": {
+                    name: u.ratio for name, u in zip(WINDOWS, values, strict=True)
+                }
+                for component, values in per.items()
+            }
+            for source, per in report.uptimes.items()
+        },
+    }
+
+
+@dataclass(frozen=True)
+class UptimeRow:
+    """One component's line in the guide and the menu."""
+
+    name: str
+    figures: tuple[str, ...]
+    strip: list[Level | None]
+
+
+def uptime_rows(history: History, source: str, now: datetime, cells: int = 48) -> list[UptimeRow]:
+    """Per component (overall first): 24 h / 7 d / 30 d uptime, and a 24-hour timeline."""
+    per = history.uptimes(source, now, WINDOWS.values())
+    return [
+        UptimeRow(
+            component or f"{source} (overall)",
+            tuple(percent(u.ratio) for u in values),
+            history.strip(source, component, now, WINDOWS["24h"], cells),
+        )
+        for component, values in sorted(per.items())
+    ]
