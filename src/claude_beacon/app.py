@@ -132,7 +132,14 @@ class App:
         verdict = self.diagnostics.verdict(snapshot)
         if verdict.seen_from_here:
             notes.insert(0, verdict.headline)
-        rows = history_report.uptime_rows(self.history, self.config.sources[0].name, snapshot.at)
+        rows = history_report.uptime_rows(
+            self.history,
+            self.config.sources[0].name,
+            snapshot.at,
+            cells=0,
+            digits=1,
+            least=timedelta(minutes=10),
+        )
         return trayview.view(
             snapshot,
             paused_until=self.pause.until if self.pause.active() else None,

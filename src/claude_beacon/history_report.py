@@ -33,8 +33,8 @@ def gather(history: History, config: Config, days: float, now: datetime) -> Hist
     )
 
 
-def percent(ratio: float | None) -> str:
-    return "—" if ratio is None else f"{ratio:.2%}"
+def percent(ratio: float | None, digits: int = 2) -> str:
+    return "—" if ratio is None else f"{ratio:.{digits}%}"
 
 
 def as_text(report: HistoryReport) -> str:
@@ -97,14 +97,25 @@ class UptimeRow:
     strip: list[Level | None]
 
 
-def uptime_rows(history: History, source: str, now: datetime, cells: int = 48) -> list[UptimeRow]:
-    """Per component (overall first): 24 h / 7 d / 30 d uptime, and a 24-hour timeline."""
+def uptime_rows(
+    history: History,
+    source: str,
+    now: datetime,
+    cells: int = 48,
+    digits: int = 2,
+    least: timedelta = timedelta(0),
+) -> list[UptimeRow]:
+    """Per component (overall first): 24 h / 7 d / 30 d uptime, and a 24-hour timeline.
+
+    The menu asks for fewer ``digits``, and for figures only once ``least`` time has been
+    observed: a figure that moves every poll would rebuild the menu every poll.
+    """
     per = history.uptimes(source, now, WINDOWS.values())
     return [
         UptimeRow(
             component or f"{source} (overall)",
-            tuple(percent(u.ratio) for u in values),
-            history.strip(source, component, now, WINDOWS["24h"], cells),
+            tuple(percent(u.ratio if u.observed >= least else None, digits) for u in values),
+            history.strip(source, component, now, WINDOWS["24h"], cells) if cells else [],
         )
         for component, values in sorted(per.items())
     ]

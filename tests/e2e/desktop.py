@@ -302,15 +302,28 @@ class TrayMenu:
     def labels(self) -> list[str]:
         return [item.label for item in self.items()]
 
-    def click(self, label: str) -> None:
-        """Click the item labelled ``label`` (ids change whenever the menu is rebuilt)."""
-        item = next((i for i in _walk(self.items()) if i.label == label), None)
-        if item is None:
-            raise AssertionError(f"no menu item {label!r} in {self.labels()}")
-        with self._desktop.connect() as connection:
-            connection.send_and_get_reply(
-                new_method_call(self._address(), "Event", "isvu", (item.id, "clicked", ("i", 0), 0))
-            )
+    def click(self, label: str, attempts: int = 5) -> None:
+        """Click the item labelled ``label``.
+
+        Item ids change whenever the app rebuilds its menu; a click that raced a rebuild is
+        refused as an unknown id, and is then looked up and sent again.
+        """
+        errors: list[str] = []
+        for _ in range(attempts):
+            item = next((i for i in _walk(self.items()) if i.label == label), None)
+            if item is None:
+                raise AssertionError(f"no menu item {label!r} in {self.labels()}")
+            with self._desktop.connect() as connection:
+                reply = connection.send_and_get_reply(
+                    new_method_call(
+                        self._address(), "Event", "isvu", (item.id, "clicked", ("i", 0), 0)
+                    )
+                )
+            if reply.header.message_type is not MessageType.error:
+                return
+            errors.append(f"{reply.header.fields.get(HeaderFields.error_name)}: {reply.body}")
+            time.sleep(0.1)
+        raise AssertionError(f"the menu kept changing under a click on {label!r}: {errors}")
 
 
 def _distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> int:
