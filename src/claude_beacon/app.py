@@ -36,6 +36,7 @@ from claude_beacon.core.verdict import Finding, Verdict
 from claude_beacon.diagnostics import Diagnostics
 from claude_beacon.fetch import Fetcher
 from claude_beacon.history import History
+from claude_beacon.hooks import Hooks
 from claude_beacon.instance import InstanceLock
 from claude_beacon.notifier import Notifier, Pause
 from claude_beacon.poller import Poller
@@ -65,6 +66,7 @@ class App:
         self.notifier = Notifier(rules=config.notify, pause=self.pause)
         self.diagnostics = Diagnostics(config, on_round=self._probed)
         self.history = History(paths.history_file())
+        self.hooks = Hooks(config.hooks, config.hook_timeout)
         self._warned_early = False
         self.autostart = autostart.for_platform()
         self.tray: Tray | None = None
@@ -182,12 +184,14 @@ class App:
         self._quit.set()
         self.poller.stop(0.5)
         self.diagnostics.stop(0.2)
+        self.hooks.stop(0.1)
         self.notifier.stop(0.3)
         if self.tray is not None:
             self.tray.stop()
 
     def _publish(self, snapshot: Snapshot, events: tuple[Event, ...]) -> None:
         self.history.record(snapshot, events)
+        self.hooks.post(events)
         for event in events:
             log.info("%s: %s", wording.headline(event), event.title)
         self.notifier.post(events)

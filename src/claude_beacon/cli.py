@@ -21,6 +21,7 @@ from claude_beacon.core.probes import ProbeResult
 from claude_beacon.core.verdict import ProbeMemory, judge, remember
 from claude_beacon.fetch import Fetcher
 from claude_beacon.history import History
+from claude_beacon.hooks import Hooks
 from claude_beacon.poller import Poller
 from claude_beacon.state import StateStore
 
@@ -94,8 +95,11 @@ def watch(config: Config, *, as_json: bool, interval: float | None) -> int:
     store = StateStore(paths.state_dir() / "watch.json")
     history = History(paths.history_file())
 
+    hooks = Hooks(config.hooks, config.hook_timeout)
+
     def publish_and_remember(snapshot: Snapshot, events: tuple[Event, ...]) -> None:
         history.record(snapshot, events)
+        hooks.post(events)
         publish(snapshot, events)
 
     poller = Poller(config, Fetcher(), store=store, on_update=publish_and_remember)

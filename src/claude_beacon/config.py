@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import shlex
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -55,6 +56,11 @@ TEMPLATE = """\
 #          "maintenance_started", "maintenance_completed", "source_down", "source_recovered"]
 # Only events about these components (events naming no component are always shown).
 # components = ["Claude Code"]
+
+# Commands run on every event, with the event as JSON on standard input (no shell is used).
+# [hooks]
+# on_event = ["/path/to/script --flag"]
+# timeout = 10            # seconds a command may take before it is stopped
 
 # Reachability checks from this machine, to tell "Anthropic is down" from "my network is".
 # [diagnostics]
@@ -117,6 +123,9 @@ class Config:
     cadence: Cadence = field(default_factory=Cadence)
     notify: NotifySettings = field(default_factory=NotifySettings)
     diagnostics: DiagnosticsSettings = field(default_factory=DiagnosticsSettings)
+    hooks: tuple[tuple[str, ...], ...] = ()
+    """Commands run on each event, each already split into its arguments (no shell)."""
+    hook_timeout: float = 10.0
     path: Path | None = None
     """The file this came from, or ``None`` for the embedded default."""
 
@@ -151,7 +160,7 @@ def load(explicit: str | os.PathLike[str] | None = None) -> Config:
 
 def parse(data: Mapping[str, Any], path: Path | None = None) -> Config:
     where = str(path) if path else "configuration"
-    known = {"interval", "fast_interval", "sources", "notifications", "diagnostics"}
+    known = {"interval", "fast_interval", "sources", "notifications", "diagnostics", "hooks"}
     for key in data:
         if key not in known:
             raise ConfigError(
@@ -168,6 +177,8 @@ def parse(data: Mapping[str, Any], path: Path | None = None) -> Config:
         cadence=Cadence(interval=interval, fast_interval=fast),
         notify=_notify(data.get("notifications", {}), where),
         diagnostics=_diagnostics(data.get("diagnostics", {}), where),
+        hooks=_hooks(data.get("hooks", {}), where),
+        hook_timeout=_seconds(_table(data, "hooks"), "timeout", 10.0, f"{where}: hooks"),
         path=path,
     )
 
@@ -323,6 +334,32 @@ def _diagnostics(table: Any, where: str) -> DiagnosticsSettings:
         ),
         api_key=key,
     )
+
+
+def _table(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = data.get(key, {})
+    return value if isinstance(value, Mapping) else {}
+
+
+def _hooks(table: Any, where: str) -> tuple[tuple[str, ...], ...]:
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}: hooks: expected a [hooks] table")
+    for name in table:
+        if name not in ("on_event", "timeout"):
+            raise ConfigError(f"{where}: hooks.{name}: unknown setting (known: on_event, timeout)")
+    commands = table.get("on_event", [])
+    if not isinstance(commands, list) or not all(isinstance(c, str | list) for c in commands):
+        raise ConfigError(f"{where}: hooks.on_event: expected a list of commands")
+    split = []
+    for command in commands:
+        try:
+            argv = shlex.split(command) if isinstance(command, str) else command
+        except ValueError as exc:
+            raise ConfigError(f"{where}: hooks.on_event: {command!r}: {exc}") from None
+        if not argv or not all(isinstance(a, str) for a in argv):
+            raise ConfigError(f"{where}: hooks.on_event: empty or malformed command {command!r}")
+        split.append(tuple(argv))
+    return tuple(split)
 
 
 def _target_url(url: Any, key: str, where: str) -> str:
