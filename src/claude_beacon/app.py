@@ -42,6 +42,7 @@ from claude_beacon.notifier import Notifier, Pause
 from claude_beacon.poller import Poller
 from claude_beacon.state import StateStore
 from claude_beacon.trayview import Entry
+from claude_beacon.webhooks import Webhooks
 
 if TYPE_CHECKING:
     from claude_beacon.tray import Tray
@@ -67,6 +68,7 @@ class App:
         self.diagnostics = Diagnostics(config, on_round=self._probed)
         self.history = History(paths.history_file())
         self.hooks = Hooks(config.hooks, config.hook_timeout)
+        self.webhooks = Webhooks(config.webhooks)
         self._warned_early = False
         self.autostart = autostart.for_platform()
         self.tray: Tray | None = None
@@ -185,6 +187,7 @@ class App:
         self.poller.stop(0.5)
         self.diagnostics.stop(0.2)
         self.hooks.stop(0.1)
+        self.webhooks.stop(0.1)
         self.notifier.stop(0.3)
         if self.tray is not None:
             self.tray.stop()
@@ -192,6 +195,7 @@ class App:
     def _publish(self, snapshot: Snapshot, events: tuple[Event, ...]) -> None:
         self.history.record(snapshot, events)
         self.hooks.post(events)
+        self.webhooks.post(events)
         for event in events:
             log.info("%s: %s", wording.headline(event), event.title)
         self.notifier.post(events)

@@ -24,6 +24,7 @@ from claude_beacon.history import History
 from claude_beacon.hooks import Hooks
 from claude_beacon.poller import Poller
 from claude_beacon.state import StateStore
+from claude_beacon.webhooks import Webhooks
 
 log = logging.getLogger("claude_beacon")
 
@@ -96,10 +97,12 @@ def watch(config: Config, *, as_json: bool, interval: float | None) -> int:
     history = History(paths.history_file())
 
     hooks = Hooks(config.hooks, config.hook_timeout)
+    webhooks = Webhooks(config.webhooks)
 
     def publish_and_remember(snapshot: Snapshot, events: tuple[Event, ...]) -> None:
         history.record(snapshot, events)
         hooks.post(events)
+        webhooks.post(events)
         publish(snapshot, events)
 
     poller = Poller(config, Fetcher(), store=store, on_update=publish_and_remember)

@@ -12,6 +12,7 @@ import shlex
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,52 +29,6 @@ CLAUDE = SourceSpec(name="Claude", url="https://status.claude.com", fallbacks=(C
 MIN_REMOTE_INTERVAL = 10.0
 """No remote status page is polled more often than this, whatever the configuration says."""
 SOURCE_KINDS = ("statuspage",)
-
-TEMPLATE = """\
-# claude-beacon settings. Every line is optional: delete this file to go back to the defaults.
-
-# Seconds between polls while all is well (at least 10). While something is wrong the
-# status page is polled every `fast_interval` seconds instead.
-# interval = 60
-# fast_interval = 15
-
-# Status pages to watch. Without any [[sources]] the Claude status page is watched.
-# [[sources]]
-# type = "statuspage"
-# name = "Claude"
-# url = "https://status.claude.com"
-# Only these components count (names or ids as on the page); leave out to watch all.
-# components = ["Claude Code", "Claude API (api.anthropic.com)"]
-# Other addresses of the same page, tried in order when the API above is blocked (the page's
-# history feed comes last). For the Claude page this is the default:
-# fallbacks = ["https://anthropic.statuspage.io"]
-
-# Desktop notifications.
-# [notifications]
-# enabled = true
-# Which events to show; component_changed is left out unless listed.
-# kinds = ["incident_opened", "incident_updated", "incident_resolved", "maintenance_scheduled",
-#          "maintenance_started", "maintenance_completed", "source_down", "source_recovered"]
-# Only events about these components (events naming no component are always shown).
-# components = ["Claude Code"]
-
-# Commands run on every event, with the event as JSON on standard input (no shell is used).
-# [hooks]
-# on_event = ["/path/to/script --flag"]
-# timeout = 10            # seconds a command may take before it is stopped
-
-# Reachability checks from this machine, to tell "Anthropic is down" from "my network is".
-# [diagnostics]
-# enabled = true
-# interval = 120           # seconds between rounds while they pass (30 s while one fails)
-# timeout = 5              # seconds per step (DNS, connect, TLS, HTTP)
-# claude = ["https://api.anthropic.com/v1/models", "https://claude.ai/"]
-# internet = ["https://www.gstatic.com/generate_204", "https://www.cloudflare.com/cdn-cgi/trace"]
-# An optional free, authenticated check of the API (models list). The key is read from
-# ANTHROPIC_API_KEY, or from here; it is never logged, printed or written anywhere else.
-# api_check = "https://api.anthropic.com/v1/models?limit=1"
-# api_key = "sk-ant-..."
-"""
 
 
 DEFAULT_NOTIFY_KINDS = frozenset(EventKind) - {EventKind.COMPONENT_CHANGED}
@@ -117,6 +72,17 @@ class DiagnosticsSettings:
         return os.environ.get("ANTHROPIC_API_KEY") or self.api_key
 
 
+WEBHOOK_FORMATS = ("json", "slack", "discord")
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    url: str
+    format: str = "json"
+    kinds: frozenset[EventKind] | None = None
+    """Only these kinds; ``None``: every event."""
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     sources: tuple[SourceSpec, ...] = (CLAUDE,)
@@ -126,6 +92,7 @@ class Config:
     hooks: tuple[tuple[str, ...], ...] = ()
     """Commands run on each event, each already split into its arguments (no shell)."""
     hook_timeout: float = 10.0
+    webhooks: tuple[Webhook, ...] = ()
     path: Path | None = None
     """The file this came from, or ``None`` for the embedded default."""
 
@@ -179,6 +146,7 @@ def parse(data: Mapping[str, Any], path: Path | None = None) -> Config:
         diagnostics=_diagnostics(data.get("diagnostics", {}), where),
         hooks=_hooks(data.get("hooks", {}), where),
         hook_timeout=_seconds(_table(data, "hooks"), "timeout", 10.0, f"{where}: hooks"),
+        webhooks=_webhooks(_table(data, "hooks").get("webhooks", []), where),
         path=path,
     )
 
@@ -192,12 +160,17 @@ def check_interval(interval: float, sources: tuple[SourceSpec, ...], what: str) 
         )
 
 
+def template() -> str:
+    """The commented default settings (``templates/config.toml``), every line optional."""
+    return resources.files("claude_beacon").joinpath("templates", "config.toml").read_text("utf-8")
+
+
 def write_template(path: Path) -> bool:
     """Create a commented default config file unless one exists; true if it was created."""
     if path.exists():
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(TEMPLATE, encoding="utf-8")
+    path.write_text(template(), encoding="utf-8")
     return True
 
 
@@ -345,8 +318,10 @@ def _hooks(table: Any, where: str) -> tuple[tuple[str, ...], ...]:
     if not isinstance(table, Mapping):
         raise ConfigError(f"{where}: hooks: expected a [hooks] table")
     for name in table:
-        if name not in ("on_event", "timeout"):
-            raise ConfigError(f"{where}: hooks.{name}: unknown setting (known: on_event, timeout)")
+        if name not in ("on_event", "timeout", "webhooks"):
+            raise ConfigError(
+                f"{where}: hooks.{name}: unknown setting (known: on_event, timeout, webhooks)"
+            )
     commands = table.get("on_event", [])
     if not isinstance(commands, list) or not all(isinstance(c, str | list) for c in commands):
         raise ConfigError(f"{where}: hooks.on_event: expected a list of commands")
@@ -360,6 +335,36 @@ def _hooks(table: Any, where: str) -> tuple[tuple[str, ...], ...]:
             raise ConfigError(f"{where}: hooks.on_event: empty or malformed command {command!r}")
         split.append(tuple(argv))
     return tuple(split)
+
+
+def _webhooks(rows: Any, where: str) -> tuple[Webhook, ...]:
+    if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
+        raise ConfigError(f"{where}: hooks.webhooks: expected [[hooks.webhooks]] tables")
+    found = []
+    for n, row in enumerate(rows):
+        key = f"hooks.webhooks[{n}]"
+        unknown = set(row) - {"url", "format", "kinds"}
+        if unknown:
+            raise ConfigError(f"{where}: {key}.{sorted(unknown)[0]}: unknown setting")
+        style = row.get("format", "json")
+        if style not in WEBHOOK_FORMATS:
+            raise ConfigError(
+                f"{where}: {key}.format: expected one of {', '.join(WEBHOOK_FORMATS)}"
+            )
+        kinds = row.get("kinds")
+        valid = {k.value for k in EventKind}
+        if kinds is not None and (
+            not isinstance(kinds, list) or not all(k in valid for k in kinds)
+        ):
+            raise ConfigError(f"{where}: {key}.kinds: expected a list of event kinds")
+        found.append(
+            Webhook(
+                url=_target_url(row.get("url"), f"{key}.url", where),
+                format=style,
+                kinds=frozenset(EventKind(k) for k in kinds) if kinds is not None else None,
+            )
+        )
+    return tuple(found)
 
 
 def _target_url(url: Any, key: str, where: str) -> str:

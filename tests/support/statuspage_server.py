@@ -56,6 +56,9 @@ class Request:
     status: int | None = None
     bytes_sent: int = 0
     bytes_received: int = 0
+    method: str = "GET"
+    body: bytes = b""
+    """What a POST carried (the server doubles as a webhook receiver)."""
 
 
 @dataclass
@@ -147,13 +150,19 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the request log is the record."""
 
-    def do_GET(self) -> None:
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.do_GET(method="POST", body=self.rfile.read(length))
+
+    def do_GET(self, method: str = "GET", body: bytes = b"") -> None:
         path = self.path.split("?", 1)[0]
         record = Request(
             path=path,
             headers={k.lower(): v for k, v in self.headers.items()},
             at=time.monotonic(),
-            bytes_received=len(self.requestline) + 2 + len(self.headers.as_bytes()),
+            bytes_received=len(self.requestline) + 2 + len(self.headers.as_bytes()) + len(body),
+            method=method,
+            body=body,
         )
         with self.shared.lock:
             self.shared.requests.append(record)
