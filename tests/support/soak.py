@@ -237,6 +237,8 @@ class TraySoakReport:
     notified: list[tuple[str, str]]
     samples: list[Sample]
     exit_code: int | None
+    calls: list[str] = field(default_factory=list)
+    """Every notification's title, in order, for a failure to be read."""
 
     @property
     def told(self) -> Counter[tuple[str, str]]:
@@ -292,4 +294,5 @@ def soak_tray(
         if call.summary in by_title and found:
             prefix = "soak-inc" if by_title[call.summary].startswith("incident") else "soak-maint"
             notified.append((by_title[call.summary], f"{prefix}-{found.group(1)}"))
-    return TraySoakReport(script.expected, notified, samples, code)
+    calls = [f"{c.summary} | {c.body.splitlines()[0] if c.body else ''}" for c in monitor.calls]
+    return TraySoakReport(script.expected, notified, samples, code, calls)
