@@ -196,6 +196,8 @@ def soak(seconds: float, home: Path, *, step: float = 1.5, interval: float = 0.2
         stdout = proc.stdout
         reader = threading.Thread(target=lambda: [lines.put(x) for x in stdout], daemon=True)
         reader.start()
+        server.set_summary(payloads.summary())
+        server.wait_for_requests(SUMMARY, 1, timeout=60)  # the app is up before the script runs
         script = Script(server, step)
         until = time.monotonic() + seconds
         driver = threading.Thread(target=script.run, args=(until,), daemon=True)
@@ -271,6 +273,8 @@ def soak_tray(
             stderr=subprocess.DEVNULL,
             env=env,
         )
+        server.set_summary(payloads.summary())
+        server.wait_for_requests(SUMMARY, 1, timeout=60)  # the app is up before the script runs
         script = Script(server, step)
         driver = threading.Thread(
             target=script.run, args=(time.monotonic() + seconds,), daemon=True
