@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 from claude_beacon.config import NotifySettings
@@ -136,3 +137,28 @@ def test_a_slow_service_never_blocks_the_caller() -> None:
     assert (datetime.now(UTC) - started).total_seconds() < 0.5
     release.set()
     notifier.stop(timeout=2)
+
+
+def test_events_that_queue_behind_a_slow_service_stay_separate() -> None:
+    """A burst is what arrives together, not what piled up while the service was slow."""
+    sent: list[str] = []
+    first_call = threading.Event()
+
+    def slow(title: str, _body: str) -> None:
+        if not sent:
+            first_call.set()
+            time.sleep(1.0)
+        sent.append(title)
+
+    notifier = Notifier(slow, burst_window=0.2)
+    notifier.start()
+    notifier.post([event(n=1)])
+    assert first_call.wait(2)
+    for n in (2, 3, 4):  # all arrive while the first is still being shown, 0.3 s apart
+        notifier.post([event(n=n)])
+        time.sleep(0.3)
+    deadline = time.monotonic() + 5
+    while len(sent) < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    notifier.stop(timeout=2)
+    assert len(sent) == 4 and not any("status updates" in t for t in sent)

@@ -69,16 +69,17 @@ class Notifier:
         self.problem: str | None = None
         """Why notifications cannot be shown, once that is known."""
         self.sent = 0
-        self._queue: queue.Queue[Event | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[float, Event] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._work, name="beacon-notifier", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
     def post(self, events: Sequence[Event]) -> None:
+        now = time.monotonic()
         for event in events:
             if self.rules.wants(event) and not self.pause.active():
-                self._queue.put(event)
+                self._queue.put((now, event))
 
     def stop(self, timeout: float = 1.0) -> None:
         self._queue.put(None)
@@ -86,22 +87,34 @@ class Notifier:
             self._thread.join(timeout)
 
     def _work(self) -> None:
+        """Gather events that *arrived* within the window of the first into one batch.
+
+        Arrival times, not queue contents, decide: events that piled up while a slow
+        notification service was busy stay separate notifications if they came apart.
+        """
+        pending: tuple[float, Event] | None = None
         while True:
-            first = self._queue.get()
-            if first is None:
+            item = pending or self._queue.get()
+            pending = None
+            if item is None:
                 return
+            first_at, first = item
             batch = [first]
-            deadline = time.monotonic() + self.burst_window
             stopping = False
-            while (left := deadline - time.monotonic()) > 0:
+            while (left := first_at + self.burst_window - time.monotonic()) > 0 or (
+                not self._queue.empty()
+            ):
                 try:
-                    more = self._queue.get(timeout=left)
+                    more = self._queue.get(timeout=max(0.0, left))
                 except queue.Empty:
                     break
                 if more is None:
                     stopping = True
                     break
-                batch.append(more)
+                if more[0] - first_at > self.burst_window:
+                    pending = more  # arrived later: it starts the next batch
+                    break
+                batch.append(more[1])
             for title, body in compose(batch):
                 self._deliver(title, body)
             if stopping:

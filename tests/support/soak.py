@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from claude_beacon import wording
+from claude_beacon.core.model import EventKind
 from tests.support import payloads
 from tests.support.statuspage_server import Reply, StatuspageServer, html_reply, json_reply
 
@@ -160,8 +162,9 @@ class Script:
 
 
 def _incident(item_id: str, status: str, updates: list) -> dict:
+    name = f"Soak incident {item_id.rsplit('-', 1)[1]}"
     return payloads.incident(
-        item_id, "Soak incident", status=status, impact="major", updates=updates, components=[API]
+        item_id, name, status=status, impact="major", updates=updates, components=[API]
     )
 
 
@@ -230,7 +233,8 @@ TITLES = {
     "maintenance_started": "Claude: maintenance started",
     "maintenance_completed": "Claude: maintenance completed",
 }
-CYCLE = re.compile(r"(?:Cycle|Upgrade) (\d+)")
+CYCLE = re.compile(r"(?:Cycle|Upgrade|Soak incident) (\d+)")
+SUMMARY_LINE = re.compile(r"^(.+?): (?:Soak incident|Upgrade) (\d+)$")
 
 
 @dataclass
@@ -292,11 +296,21 @@ def soak_tray(
         finally:
             proc.kill()
     by_title = {title: kind for kind, title in TITLES.items()}
+    by_line = {wording.WHAT_HAPPENED[EventKind(kind)].capitalize(): kind for kind in TITLES}
     notified = []
     for call in monitor.calls:
         found = CYCLE.search(call.body)
         if call.summary in by_title and found:
-            prefix = "soak-inc" if by_title[call.summary].startswith("incident") else "soak-maint"
-            notified.append((by_title[call.summary], f"{prefix}-{found.group(1)}"))
+            notified.append(_told(by_title[call.summary], found.group(1)))
+        elif "status updates" in call.summary:  # a burst, summarised: one line per event
+            for line in call.body.splitlines():
+                match = SUMMARY_LINE.match(line)
+                if match and match.group(1) in by_line:
+                    notified.append(_told(by_line[match.group(1)], match.group(2)))
     calls = [f"{c.summary} | {c.body.splitlines()[0] if c.body else ''}" for c in monitor.calls]
     return TraySoakReport(script.expected, notified, samples, code, calls)
+
+
+def _told(kind: str, cycle: str) -> tuple[str, str]:
+    prefix = "soak-inc" if kind.startswith("incident") else "soak-maint"
+    return kind, f"{prefix}-{cycle}"
