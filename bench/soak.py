@@ -30,6 +30,9 @@ def main() -> None:
     print(f"watch soaked {minutes:g} min at a 0.2 s interval; exit code {report.exit_code}")
     print(f"  page script: {len(report.expected)} events expected, {report.faults_served} faults")
     print(f"  requests served: {report.requests}; events told: {len(report.events)}")
+    print(f"  longest a state waited past its step to be read: {report.longest_wait:.1f} s")
+    if report.stalled:
+        print(f"  the script stopped early: {report.stalled}")
     print(
         f"  missing {len(report.missing)}, repeated {len(report.repeated)}, "
         f"unexpected {len(report.unexpected)}"

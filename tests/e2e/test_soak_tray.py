@@ -14,6 +14,7 @@ SECONDS = float(os.environ.get("CLAUDE_BEACON_TRAY_SOAK_SECONDS", "90"))
 def test_tray_soak(desktop: Desktop, notifications: NotifyMonitor, tmp_path: Path) -> None:
     report = soak_tray(SECONDS, tmp_path, desktop, notifications, step=3.0)
     assert report.exit_code == 0
+    assert report.stalled is None
     assert len(report.expected) >= 6
     assert report.missing == [] and report.repeated == [], report.calls
     warm = [s for s in report.samples if s.at - report.samples[0].at >= 10] or report.samples

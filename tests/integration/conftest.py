@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.signals import interruptible
 from tests.support.statuspage_server import StatuspageServer
 
 
@@ -72,6 +73,7 @@ class Watch:
             stderr=subprocess.PIPE,
             text=True,
             env=os.environ.copy(),
+            preexec_fn=interruptible,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self._pump_thread = threading.Thread(target=self._pump, daemon=True)

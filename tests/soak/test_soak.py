@@ -16,6 +16,7 @@ SECONDS = float(os.environ.get("CLAUDE_BEACON_SOAK_SECONDS", "120"))
 def test_soak(tmp_path: Path) -> None:
     report = soak(SECONDS, tmp_path)
     assert report.exit_code == 0
+    assert report.stalled is None
     assert len(report.expected) >= 6 and report.faults_served >= 7  # a whole cycle at least
     assert report.missing == [] and report.repeated == [] and report.unexpected == []
     warm = [s for s in report.samples if s.at - report.samples[0].at >= 10] or report.samples

@@ -24,6 +24,7 @@ from typing import Any
 from claude_beacon import wording
 from claude_beacon.core.model import EventKind
 from tests.support import payloads
+from tests.support.signals import interruptible
 from tests.support.statuspage_server import Reply, StatuspageServer, html_reply, json_reply
 
 SUMMARY, INCIDENTS = "/api/v2/summary.json", "/api/v2/incidents.json"
@@ -39,10 +40,12 @@ FAULTS = (
 )
 
 
-RECOVERY = 8.0
-"""Seconds the page stays steady after faults: past the backoff that up to four failures earn."""
+BACKOFF_ALLOWANCE = 16.0
+"""Seconds a cycle is expected to wait, twice, for the client to come back from its backoff."""
 CYCLE_STEPS = 8 + len(FAULTS)
 """Steps one cycle of the script takes: its lifecycle and all of the faults."""
+READ_PATIENCE = 120.0
+"""Longest a state waits to be read before the client counts as wedged."""
 
 
 @dataclass
@@ -62,6 +65,10 @@ class SoakReport:
     requests: int = 0
     faults_served: int = 0
     exit_code: int | None = None
+    longest_wait: float = 0.0
+    """Longest a state was held past its step for ``watch`` to read it (its backoff)."""
+    stalled: str | None = None
+    """Why the script gave up waiting for ``watch`` to read the page, if it did."""
 
     @property
     def told(self) -> Counter[tuple[str, str]]:
@@ -99,20 +106,36 @@ class Script:
         self.step = step
         self.expected: list[tuple[str, str]] = []
         self.faults = 0
+        self.longest_wait = 0.0
+        """Longest a state was held past its step until the client read it (its backoff)."""
+        self.stalled: str | None = None
         self._resolved: list[dict] = []
         self._stop = threading.Event()
 
     def run(self, until: float) -> None:
         cycle = 0
         self.server.set_summary(payloads.summary())
-        cycle_time = CYCLE_STEPS * self.step + 2 * RECOVERY
+        cycle_time = CYCLE_STEPS * self.step + 2 * BACKOFF_ALLOWANCE
         while time.monotonic() + cycle_time < until and not self._stop.is_set():
-            self._cycle(cycle)
+            try:
+                self._cycle(cycle)
+            except AssertionError as exc:  # the client stopped reading the page
+                self.stalled = str(exc)
+                return
             cycle += 1
 
     def _show(self, summary: dict) -> None:
+        """Hold a state for a step, and until the client has read it.
+
+        A state shorter than a client's backoff is never seen, and rightly never reported: the
+        script must not ask for events no real client could have seen. So a state stays up until
+        a poll has been answered with it, however long the backoff that earlier faults earned.
+        """
         self.server.set_summary(summary)
+        since = time.monotonic()
         self._stop.wait(self.step)
+        self.server.wait_for_answer(SUMMARY, since, timeout=READ_PATIENCE)
+        self.longest_wait = max(self.longest_wait, time.monotonic() - since - self.step)
 
     def _cycle(self, n: int) -> None:
         inc = f"soak-inc-{n}"
@@ -131,7 +154,7 @@ class Script:
             self.faults += 1
             self._stop.wait(self.step)
         ongoing = _incident(inc, "identified", updates)
-        self._recover(payloads.summary({API: "partial_outage"}, [ongoing]))
+        self._show(payloads.summary({API: "partial_outage"}, [ongoing]))
         updates = [(f"{inc}-u3", "resolved", f"Cycle {n}: fixed.", 1), *updates]
         self._resolved.insert(0, _incident(inc, "resolved", updates))
         self.server.set(INCIDENTS, json_reply(payloads.incidents_page(self._resolved)))
@@ -149,16 +172,7 @@ class Script:
             self.server.set(SUMMARY, fault)
             self.faults += 1
             self._stop.wait(self.step)
-        self._recover(payloads.summary())
-
-    def _recover(self, summary: dict) -> None:
-        """After faults, the page steadies long enough for backoff to end before it moves on.
-
-        A state shorter than a client's backoff is never seen, and rightly never reported: the
-        script must not ask for events no real client could have seen.
-        """
-        self.server.set_summary(summary)
-        self._stop.wait(RECOVERY)
+        self._show(payloads.summary())
 
 
 def _incident(item_id: str, status: str, updates: list) -> dict:
@@ -193,6 +207,7 @@ def soak(seconds: float, home: Path, *, step: float = 1.5, interval: float = 0.2
             stderr=subprocess.DEVNULL,
             text=True,
             env=env,
+            preexec_fn=interruptible,
         )
         lines: queue.Queue[str] = queue.Queue()
         assert proc.stdout
@@ -221,6 +236,7 @@ def soak(seconds: float, home: Path, *, step: float = 1.5, interval: float = 0.2
             report.events.append(json.loads(lines.get()))
         report.expected = script.expected
         report.faults_served = script.faults
+        report.longest_wait, report.stalled = script.longest_wait, script.stalled
         report.requests = len(server.requests)
     return report
 
@@ -243,6 +259,7 @@ class TraySoakReport:
     notified: list[tuple[str, str]]
     samples: list[Sample]
     exit_code: int | None
+    stalled: str | None
     calls: list[str] = field(default_factory=list)
     """Every notification's title, in order, for a failure to be read."""
 
@@ -308,7 +325,7 @@ def soak_tray(
                 if match and match.group(1) in by_line:
                     notified.append(_told(by_line[match.group(1)], match.group(2)))
     calls = [f"{c.summary} | {c.body.splitlines()[0] if c.body else ''}" for c in monitor.calls]
-    return TraySoakReport(script.expected, notified, samples, code, calls)
+    return TraySoakReport(script.expected, notified, samples, code, script.stalled, calls)
 
 
 def _told(kind: str, cycle: str) -> tuple[str, str]:

@@ -142,6 +142,22 @@ class StatuspageServer:
                     raise AssertionError(f"{len(got)} of {count} requests to {path} in {timeout} s")
                 self._shared.arrived.wait(left)
 
+    def wait_for_answer(
+        self, path: str, since: float, statuses: Sequence[int] = (200, 304), timeout: float = 60
+    ) -> Request:
+        """Block until a request to ``path`` that arrived at or after ``since`` (monotonic) was
+        answered with one of ``statuses``; AssertionError if none is within ``timeout``."""
+        deadline = time.monotonic() + timeout
+        with self._shared.arrived:
+            while True:
+                for request in self._shared.requests:
+                    if request.path == path and request.at >= since and request.status in statuses:
+                        return request
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no {statuses} answer to {path} in {timeout} s")
+                self._shared.arrived.wait(left)
+
 
 class _Handler(BaseHTTPRequestHandler):
     shared: _Shared
