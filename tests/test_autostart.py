@@ -5,6 +5,7 @@ from __future__ import annotations
 import configparser
 import os
 import plistlib
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -98,7 +99,7 @@ def test_cli_on_status_off_with_the_xdg_entry(isolated_home: Path) -> None:
     parser = configparser.ConfigParser(interpolation=None)
     parser.read(entry)
     exec_line = parser["Desktop Entry"]["Exec"]
-    executable = exec_line.strip('"').split('" ')[0]
+    executable = shlex.split(exec_line)[0]  # Exec quoting is a subset of the shell's
     assert Path(executable).exists()  # points at something that is installed
     assert "claude" in Path(executable).name or "python" in Path(executable).name
 

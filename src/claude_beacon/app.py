@@ -31,6 +31,7 @@ from claude_beacon import (
 )
 from claude_beacon import config as config_module
 from claude_beacon.config import Config
+from claude_beacon.core import alerts
 from claude_beacon.core.model import Event, EventKind, Snapshot
 from claude_beacon.core.verdict import Finding, Verdict
 from claude_beacon.diagnostics import Diagnostics
@@ -38,7 +39,7 @@ from claude_beacon.fetch import Fetcher
 from claude_beacon.history import History
 from claude_beacon.hooks import Hooks
 from claude_beacon.instance import InstanceLock
-from claude_beacon.notifier import Notifier, Pause
+from claude_beacon.notifier import Notifier, Pause, Snoozes
 from claude_beacon.poller import Poller
 from claude_beacon.state import StateStore
 from claude_beacon.trayview import Entry
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PAUSE_KEY = "notifications_paused_until"
+SNOOZE_KEY = "sources_snoozed_until"
 MORNING_HOUR = 8
 """'Until tomorrow' means until this hour tomorrow, local time."""
 
@@ -64,7 +66,11 @@ class App:
             on_update=self._publish,
         )
         self.pause = Pause(_load_time(self.poller.setting(PAUSE_KEY)), self._remember_pause)
-        self.notifier = Notifier(rules=config.notify, pause=self.pause)
+        self.snoozes = Snoozes(
+            _load_snoozes(self.poller.setting(SNOOZE_KEY)), self._remember_snoozes
+        )
+        self.notifier = Notifier(rules=config.notify, pause=self.pause, gate=self._source_allows)
+        self._sources = {source.key: source for source in config.sources}
         self.diagnostics = Diagnostics(config, on_round=self._probed)
         self.history = History(paths.history_file())
         self.hooks = Hooks(config.hooks, config.hook_timeout)
@@ -147,6 +153,7 @@ class App:
         return trayview.view(
             snapshot,
             paused_until=self.pause.until if self.pause.active() else None,
+            snoozed=self.snoozes.current(),
             autostart=self._autostart_enabled(),
             notes=tuple(notes),
             uptime=tuple(f"{r.name}: {' · '.join(r.figures)}" for r in rows),
@@ -173,6 +180,9 @@ class App:
             self.pause.set(tomorrow_morning(now))
         elif action == "resume":
             self.pause.set(None)
+        elif action in ("snooze_hour", "snooze_tomorrow", "unsnooze") and entry.arg:
+            until = {"snooze_hour": now + timedelta(hours=1), "unsnooze": None}
+            self.snoozes.set(entry.arg, until.get(action, tomorrow_morning(now)))
         elif action == "autostart":
             self._toggle_autostart()
         elif action == "settings":
@@ -259,6 +269,17 @@ class App:
 
     def _remember_pause(self, until: datetime | None) -> None:
         self.poller.save_setting(PAUSE_KEY, until.isoformat() if until else None)
+
+    def _remember_snoozes(self, snoozes: dict[str, datetime]) -> None:
+        saved = {key: until.isoformat() for key, until in snoozes.items()}
+        self.poller.save_setting(SNOOZE_KEY, saved or None)
+
+    def _source_allows(self, event: Event) -> bool:
+        """The event's source's alert level and snooze (events of no source always pass)."""
+        source = self._sources.get(event.source_key)
+        if source is None:
+            return True
+        return alerts.notifies(event, source.alerts) and not self.snoozes.active(source.key)
 
 
 def _early_warning_event(verdict: Verdict, snapshot: Snapshot) -> Event:
@@ -347,3 +368,11 @@ def _load_time(value: object) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else None
+
+
+def _load_snoozes(value: object) -> dict[str, datetime]:
+    """Saved snoozes; anything unreadable in the state file is dropped, never an error."""
+    if not isinstance(value, dict):
+        return {}
+    loaded = {str(key): _load_time(until) for key, until in value.items()}
+    return {key: until for key, until in loaded.items() if until is not None}

@@ -13,16 +13,19 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from claude_beacon import __version__, paths, report
-from claude_beacon.config import Config, ConfigError, check_interval, load
-from claude_beacon.core.model import Event, Level, Snapshot
+from claude_beacon.config import Config, ConfigError, check_interval, load, locate, page_url
+from claude_beacon.core.model import Event, Level, Snapshot, SourceSpec
 from claude_beacon.core.probes import ProbeResult
+from claude_beacon.core.providers import PROVIDERS
 from claude_beacon.core.verdict import ProbeMemory, judge, remember
 from claude_beacon.fetch import Fetcher
 from claude_beacon.history import History
 from claude_beacon.hooks import Hooks
 from claude_beacon.poller import Poller
+from claude_beacon.sources import PRESETS, AddError, append_source, detect
 from claude_beacon.state import StateStore
 from claude_beacon.webhooks import Webhooks
 
@@ -36,6 +39,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "tray"
     if command == "autostart":  # needs no configuration, so a broken one cannot block it
         return autostart_command(args.switch)
+    if command == "add":  # edits the configuration rather than running on it
+        return add_command(
+            args.page, name=args.name, alternative=args.alternative, where=args.config
+        )
     try:
         config = load(args.config)
         if command == "status":
@@ -114,6 +121,40 @@ def watch(config: Config, *, as_json: bool, interval: float | None) -> int:
     except KeyboardInterrupt:
         pass
     poller.stop()
+    return 0
+
+
+def add_command(page: str | None, *, name: str | None, alternative: bool, where: str | None) -> int:
+    """Watch one more status page: a preset's name, or any page's address (its kind detected)."""
+    if not page:
+        for key, preset in PRESETS.items():
+            extra = ", an alternative to Claude" if preset.alternative else ""
+            label = PROVIDERS[preset.kind].label
+            print(f"{key:<11} {preset.name:<11} {preset.url} ({label}{extra})")
+        return 0
+    path, _ = locate(where)
+    preset = PRESETS.get(page.casefold())
+    try:
+        if preset:
+            spec = SourceSpec(name or preset.name, preset.url, preset.kind)
+            alternative = alternative or preset.alternative
+        else:
+            url = page if "://" in page else f"https://{page}"
+            fetcher = Fetcher()
+            try:
+                kind, reading = detect(url, fetcher)
+            finally:
+                fetcher.client.close()
+            base = page_url(url)
+            spec = SourceSpec(
+                name or reading.page_name or urlsplit(base).hostname or base, base, kind
+            )
+        added = append_source(path, spec, alternative)
+    except AddError as exc:
+        print(f"claude-beacon: {exc}", file=sys.stderr)
+        return 2
+    what = f"{spec.name} ({spec.url}, {PROVIDERS[spec.kind].label})"
+    print(f"{'added' if added else 'already watched'}: {what} in {path}")
     return 0
 
 
@@ -296,6 +337,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     wait_cmd.add_argument("--component", metavar="NAME", help="wait for this component only")
     wait_cmd.add_argument("--timeout", type=_positive, metavar="S", help="give up after S seconds")
+    add_cmd = commands.add_parser(
+        "add", parents=[common], help="watch another status page (a URL, or a preset; none: list)"
+    )
+    add_cmd.add_argument("page", nargs="?", help="the page's address, or a preset such as openai")
+    add_cmd.add_argument("--name", help="the name to show (default: the page's own)")
+    add_cmd.add_argument(
+        "--alternative", action="store_true", help="a service to switch to while Claude is down"
+    )
     commands.add_parser("paths", parents=[common], help="print where settings, state and logs live")
     autostart_cmd = commands.add_parser(
         "autostart", parents=[common], help="start the tray at login: on, off, or show (status)"

@@ -18,7 +18,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from claude_beacon import paths
+from claude_beacon.core.alerts import ALERT_LEVELS
 from claude_beacon.core.model import Event, EventKind, SourceSpec
+from claude_beacon.core.providers import PROVIDERS
 from claude_beacon.core.schedule import Cadence
 
 ENV_VAR = "CLAUDE_BEACON_CONFIG"
@@ -28,7 +30,7 @@ CLAUDE_HOSTS = frozenset({"status.claude.com", "status.anthropic.com"})
 CLAUDE = SourceSpec(name="Claude", url="https://status.claude.com", fallbacks=(CLAUDE_ALIAS,))
 MIN_REMOTE_INTERVAL = 10.0
 """No remote status page is polled more often than this, whatever the configuration says."""
-SOURCE_KINDS = ("statuspage",)
+SOURCE_KINDS = tuple(PROVIDERS)
 
 
 DEFAULT_NOTIFY_KINDS = frozenset(EventKind) - {EventKind.COMPONENT_CHANGED}
@@ -204,11 +206,19 @@ def _source(row: Any, key: str, where: str) -> SourceSpec:
     if not isinstance(row, Mapping):
         raise ConfigError(f'{where}: {key}: expected a table with at least url = "https://..."')
     for name in row:
-        if name not in {"type", "name", "url", "components", "fallbacks"}:
+        if name not in {"type", "name", "url", "components", "fallbacks", "alerts", "alternative"}:
             raise ConfigError(
                 f"{where}: {key}.{name}: unknown setting "
-                "(known: components, fallbacks, name, type, url)"
+                "(known: alerts, alternative, components, fallbacks, name, type, url)"
             )
+    alerts = row.get("alerts", "all")
+    if alerts not in ALERT_LEVELS:
+        raise ConfigError(
+            f"{where}: {key}.alerts: expected one of {', '.join(ALERT_LEVELS)}, got {alerts!r}"
+        )
+    alternative = row.get("alternative", False)
+    if not isinstance(alternative, bool):
+        raise ConfigError(f"{where}: {key}.alternative: expected true or false")
     kind = row.get("type", "statuspage")
     if kind not in SOURCE_KINDS:
         raise ConfigError(
@@ -245,6 +255,8 @@ def _source(row: Any, key: str, where: str) -> SourceSpec:
         kind=kind,
         components=tuple(components),
         fallbacks=tuple(page_url(_target_url(f, f"{key}.fallbacks", where)) for f in fallbacks),
+        alerts=alerts,
+        alternative=alternative,
     )
 
 

@@ -131,6 +131,7 @@ def render(
         "source_url": source_url,
         "source_name": first.source.name if first else "",
         "readings": [_reading(r, now) for r in snapshot.readings],
+        "alternatives": alternatives(snapshot),
         "history": [_past(i) for i in history if i.resolved][:HISTORY_ROWS],
         "probes": [_probe(p) for p in probes],
         "uptime": [
@@ -146,6 +147,30 @@ def render(
         "script_hash": base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode(),
     }
     return environment.get_template("guide.html").render(context)
+
+
+def alternatives(snapshot: Snapshot) -> dict[str, Any] | None:
+    """The services marked as alternatives to Claude, and which of them are up right now."""
+    rows = [r for r in snapshot.readings if r.source.alternative]
+    if not rows:
+        return None
+    up = [r.source.name for r in rows if r.level is Level.OPERATIONAL]
+    if up:
+        summary = f"Up right now: {', '.join(up)}."
+    else:
+        summary = "None of your alternatives is fully up right now."
+    return {
+        "summary": summary,
+        "rows": [
+            {
+                "name": r.source.name,
+                "level": r.level.label if r.ok else "unknown",
+                "colour": _level_colour(r.level),
+                "url": safe_url(r.page_url or r.source.url),
+            }
+            for r in rows
+        ],
+    }
 
 
 def write(html: str, path: Path | None = None) -> Path:

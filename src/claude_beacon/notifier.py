@@ -52,6 +52,31 @@ class Pause:
             self.changed(until)
 
 
+@dataclass(slots=True)
+class Snoozes:
+    """Per source (by key): until when its notifications are held back."""
+
+    until: dict[str, datetime] = field(default_factory=dict)
+    changed: Callable[[dict[str, datetime]], None] | None = field(default=None, repr=False)
+
+    def active(self, key: str, now: datetime | None = None) -> bool:
+        until = self.until.get(key)
+        return until is not None and (now or datetime.now(UTC)) < until
+
+    def current(self, now: datetime | None = None) -> dict[str, datetime]:
+        """The snoozes still running."""
+        return {key: until for key, until in self.until.items() if self.active(key, now)}
+
+    def set(self, key: str, until: datetime | None) -> None:
+        self.until = self.current()
+        if until is None:
+            self.until.pop(key, None)
+        else:
+            self.until[key] = until
+        if self.changed:
+            self.changed(dict(self.until))
+
+
 class Notifier:
     """Turns events into notifications on its own thread; ``post`` never blocks."""
 
@@ -61,10 +86,13 @@ class Notifier:
         rules: NotifySettings | None = None,
         pause: Pause | None = None,
         burst_window: float = BURST_WINDOW,
+        gate: Callable[[Event], bool] | None = None,
     ) -> None:
         self.send = send or platform_sender()
         self.rules = rules or NotifySettings()
         self.pause = pause or Pause()
+        self.gate = gate or (lambda _event: True)
+        """Per-source rules (alert levels, snoozes) the caller applies."""
         self.burst_window = burst_window
         self.problem: str | None = None
         """Why notifications cannot be shown, once that is known."""
@@ -78,7 +106,7 @@ class Notifier:
     def post(self, events: Sequence[Event]) -> None:
         now = time.monotonic()
         for event in events:
-            if self.rules.wants(event) and not self.pause.active():
+            if self.rules.wants(event) and self.gate(event) and not self.pause.active():
                 self._queue.put((now, event))
 
     def stop(self, timeout: float = 1.0) -> None:

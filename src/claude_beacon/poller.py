@@ -34,6 +34,7 @@ from claude_beacon.core.model import (
     SourceSpec,
     failed_reading,
 )
+from claude_beacon.core.providers import PROVIDERS
 from claude_beacon.core.schedule import next_delay
 from claude_beacon.fetch import Fetcher
 from claude_beacon.state import State, StateStore
@@ -48,10 +49,6 @@ HISTORY_PATHS: Mapping[ItemKind, str] = {
 }
 
 Listener = Callable[[Snapshot, tuple[Event, ...]], None]
-
-
-def summary_url(source: SourceSpec) -> str:
-    return f"{source.url}/api/v2/summary.json"
 
 
 def _host(url: str) -> str:
@@ -88,8 +85,10 @@ class Poller:
         self.wall = wall
         self.state: State = store.load() if store else State()
         self._readings: dict[str, Reading] = {}
-        self._parsed: dict[tuple[str, str], Reading] = {}
-        """The last good parse per source and URL, reused when the server answers 304."""
+        self._bodies: dict[str, bytes] = {}
+        """The last good body per URL, for when the server answers 304 Not Modified."""
+        self._parsed: dict[tuple[str, str], tuple[tuple[bytes | None, ...], Reading]] = {}
+        """The last good reading per source and base URL, with the bodies it was read from."""
         self._api_failure: dict[str, Reading] = {}
         self._api_blocks: dict[str, int] = {}
         self._api_blocked_until: dict[str, float] = {}
@@ -254,27 +253,25 @@ class Poller:
         return self._read_feed(source) or primary
 
     def _read_api(self, source: SourceSpec, base: str, path: str) -> Reading:
-        url = f"{base.rstrip('/')}/api/v2/summary.json"
-        response = self.fetcher.get(url)
+        """The page's own documents, as its provider reads them."""
+        provider = PROVIDERS[source.kind]
+        urls = [f"{base.rstrip('/')}{document}" for document in provider.documents]
+        bodies: list[bytes | None] = []
+        for url in urls:
+            body = self._body(url)
+            if isinstance(body, Failure) and not bodies:
+                return failed_reading(source, self.wall(), body)
+            bodies.append(None if isinstance(body, Failure) else body)
         now = self.wall()
-        if isinstance(response, Failure):
-            return failed_reading(source, now, response)
-        cache_key = (source.key, url)
-        if response.not_modified:
-            cached = self._parsed.get(cache_key)
-            if cached is not None:
-                return replace(cached, at=now)
-            self.fetcher.forget(url)  # a 304 with nothing cached: ask again for the body
-            response = self.fetcher.get(url, conditional=False)
-            if isinstance(response, Failure):
-                return failed_reading(source, now, response)
-        reading = replace(
-            statuspage.parse_summary(response.body, source, now), path=path, page_base=base
-        )
+        cache_key = (source.key, base)
+        cached = self._parsed.get(cache_key)
+        if cached and all(a is b for a, b in zip(cached[0], bodies, strict=True)):
+            return replace(cached[1], at=now)  # nothing changed: no need to parse again
+        reading = replace(provider.read(bodies, source, now), path=path, page_base=base)
         if reading.ok:
-            self._parsed[cache_key] = reading
+            self._parsed[cache_key] = (tuple(bodies), reading)
         else:
-            self.fetcher.forget(url)
+            self._forget(urls[0])
             self._parsed.pop(cache_key, None)
         for warning in reading.warnings:
             if (source.key, warning) not in self._warned:
@@ -282,8 +279,31 @@ class Poller:
                 log.warning("%s: %s", source.name, warning)
         return reading
 
+    def _body(self, url: str) -> bytes | Failure:
+        """A document's body: fresh, or the one kept from before when the server says 304."""
+        response = self.fetcher.get(url)
+        if isinstance(response, Failure):
+            return response
+        if response.not_modified:
+            cached = self._bodies.get(url)
+            if cached is not None:
+                return cached
+            self.fetcher.forget(url)  # a 304 with nothing kept: ask again for the body
+            response = self.fetcher.get(url, conditional=False)
+            if isinstance(response, Failure):
+                return response
+        self._bodies[url] = response.body
+        return response.body
+
+    def _forget(self, url: str) -> None:
+        """Drop what is kept of a document that did not read well, so it is fetched whole."""
+        self.fetcher.forget(url)
+        self._bodies.pop(url, None)
+
     def _read_feed(self, source: SourceSpec) -> Reading | None:
         """The page's Atom feed as a reading: incidents and maintenances, no components."""
+        if not PROVIDERS[source.kind].has_history:
+            return None
         url = f"{source.url.rstrip('/')}/history.atom"
         response = self.fetcher.get(url)
         if isinstance(response, Failure) or response.status not in (200, 304):
@@ -316,8 +336,13 @@ class Poller:
     def _history(
         self, source: SourceSpec, kinds: Iterable[ItemKind], base: str
     ) -> dict[str, Item] | None:
-        """Items from the page's history endpoints, or ``None`` if any could not be read."""
+        """Items from the page's history endpoints, or ``None`` if any could not be read.
+
+        A page without history documents lists only what is open: what left it has ended.
+        """
         items: dict[str, Item] = {}
+        if not PROVIDERS[source.kind].has_history:
+            return items
         for kind in kinds:
             response = self.fetcher.get(base.rstrip("/") + HISTORY_PATHS[kind], conditional=False)
             if isinstance(response, Failure) or response.status != 200:

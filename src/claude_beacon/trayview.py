@@ -5,6 +5,7 @@ Keeping this free of pystray lets it be tested anywhere and keeps ``tray.py`` a 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -25,6 +26,8 @@ class Entry:
     checked: bool | None = None
     default: bool = False
     children: tuple[Entry, ...] = ()
+    arg: str | None = None
+    """What the action applies to, e.g. the key of the source to snooze."""
 
 
 SEPARATOR = Entry("-")
@@ -75,6 +78,7 @@ def menu(
     autostart: bool | None,
     now: datetime | None = None,
     uptime: tuple[str, ...] = (),
+    snoozed: Mapping[str, datetime] | None = None,
 ) -> tuple[Entry, ...]:
     """The whole menu; the first entry, the guide, is also the default (left-click) action."""
     entries: list[Entry] = [Entry("Open troubleshooting guide", "guide", default=True), SEPARATOR]
@@ -95,6 +99,8 @@ def menu(
     entries.append(SEPARATOR)
     entries.append(Entry("Check now", "check"))
     entries.append(_pause_entry(paused_until, now))
+    if len(snapshot.readings) > 1:
+        entries.append(_snooze_entry(snapshot, snoozed or {}, now))
     entries.append(Entry("Open status page", "status_page"))
     if autostart is not None:
         entries.append(Entry("Start at login", "autostart", checked=autostart))
@@ -137,6 +143,28 @@ def _pause_entry(paused_until: datetime | None, now: datetime | None) -> Entry:
     )
 
 
+def _snooze_entry(
+    snapshot: Snapshot, snoozed: Mapping[str, datetime], now: datetime | None
+) -> Entry:
+    """Per status page: hold its notifications back for a while, beside the global pause."""
+    children = []
+    for reading in snapshot.readings:
+        source = reading.source
+        if source.alerts == "muted":
+            children.append(Entry(f"{source.name}: muted in settings"))
+        elif source.key in snoozed:
+            until = wording.local_time(snoozed[source.key], now)
+            resume = Entry("Resume", "unsnooze", arg=source.key)
+            children.append(Entry(f"{source.name}: snoozed until {until}", children=(resume,)))
+        else:
+            choices = (
+                Entry("For 1 hour", "snooze_hour", arg=source.key),
+                Entry("Until tomorrow", "snooze_tomorrow", arg=source.key),
+            )
+            children.append(Entry(source.name, children=choices))
+    return Entry("Snooze a status page", children=tuple(children))
+
+
 def view(
     snapshot: Snapshot,
     *,
@@ -145,9 +173,17 @@ def view(
     notes: tuple[str, ...] = (),
     now: datetime | None = None,
     uptime: tuple[str, ...] = (),
+    snoozed: Mapping[str, datetime] | None = None,
 ) -> TrayView:
     return TrayView(
         level=snapshot.level,
         tooltip=tooltip(snapshot, notes, now),
-        menu=menu(snapshot, paused_until=paused_until, autostart=autostart, now=now, uptime=uptime),
+        menu=menu(
+            snapshot,
+            paused_until=paused_until,
+            autostart=autostart,
+            now=now,
+            uptime=uptime,
+            snoozed=snoozed,
+        ),
     )

@@ -145,3 +145,29 @@ def test_hostile_text_stays_inert(chromium: str, tmp_path: Path) -> None:
     assert not any((a.get("href") or "").lower().startswith("javascript") for a in dom.all("a"))
     text = " ".join(dom.text)
     assert HOSTILE_NAME in text and "onerror=" in text  # shown as text, not markup
+
+
+def test_guide_says_which_alternative_is_up(chromium: str, tmp_path: Path) -> None:
+    claude = statuspage.parse_summary(
+        payloads.summary({"Claude API (api.anthropic.com)": "major_outage"}), SOURCE, NOW
+    )
+    openai = SourceSpec("OpenAI", "https://status.openai.com", alternative=True)
+    backup = SourceSpec("Backup <AI>", "https://status.backup.example", alternative=True)
+    readings = (
+        claude,
+        statuspage.parse_summary(fixture_bytes("openai-summary-1.json"), openai, NOW),
+        statuspage.parse_summary(payloads.summary({"API": "partial_outage"}), backup, NOW),
+    )
+    snapshot = Snapshot(NOW, readings)
+    page = guide.write(guide.render(snapshot, judge(snapshot, []), [], ()), tmp_path / "g.html")
+    dom = rendered(chromium, page)
+    text = " ".join(" ".join(dom.text).split())
+    assert "Alternatives Up right now: OpenAI." in text
+    assert "OpenAI: operational" in text and "Backup <AI>: partial outage" in text
+    hrefs = [a["href"] for a in dom.all("a")]
+    assert "https://status.openai.com/" in hrefs or "https://status.openai.com" in hrefs
+
+    alone = Snapshot(NOW, (claude, readings[2]))
+    page = guide.write(guide.render(alone, judge(alone, []), [], ()), tmp_path / "h.html")
+    text = " ".join(" ".join(rendered(chromium, page).text).split())
+    assert "None of your alternatives is fully up right now." in text

@@ -138,6 +138,7 @@ class _Step:
         components: tuple[str, ...] = (),
         status: str = "",
         window: tuple[datetime | None, datetime | None] = (None, None),
+        peak: Level = Level.UNKNOWN,
     ) -> None:
         self.events.append(
             Event(
@@ -154,6 +155,7 @@ class _Step:
                 status=status,
                 starts=window[0],
                 ends=window[1],
+                peak=peak,
             )
         )
 
@@ -277,6 +279,7 @@ class _Step:
                 url,
                 tracked.components,
                 status,
+                peak=tracked.level,
             )
 
     def _item_event(self, kind: EventKind, item: Item, body: str, status: str = "") -> None:

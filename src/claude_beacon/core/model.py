@@ -64,6 +64,10 @@ class SourceSpec:
     components: tuple[str, ...] = ()
     fallbacks: tuple[str, ...] = ()
     """Other base URLs serving the same page's API (its statuspage.io alias), tried in order."""
+    alerts: str = "all"
+    """Which of its events notify: ``all``, only ``outages``, or none (``muted``)."""
+    alternative: bool = False
+    """A service to switch to while Claude is down: the guide says whether it is up."""
 
     @property
     def key(self) -> str:
@@ -221,3 +225,5 @@ class Event:
     starts: datetime | None = None
     ends: datetime | None = None
     """A maintenance's planned window."""
+    peak: Level = Level.UNKNOWN
+    """For an item that ended: the worst level it was at while open."""

@@ -84,22 +84,10 @@ def parse_summary(body: bytes | Mapping[str, Any], source: SourceSpec, at: datet
         if not any(key in data for key in DOCUMENT_KEYS):
             raise PayloadError(f"JSON without any of {', '.join(DOCUMENT_KEYS)}", challenge=True)
     except PayloadError as exc:
-        return Reading(
-            source=source,
-            at=at,
-            level=Level.UNKNOWN,
-            failure=(
-                Failure(
-                    FailureKind.BLOCKED,
-                    f"the status page blocked this request ({exc}; a CDN challenge?)",
-                )
-                if exc.challenge
-                else Failure(FailureKind.BAD_PAYLOAD, f"not a status page response: {exc}")
-            ),
-        )
+        return Reading(source=source, at=at, level=Level.UNKNOWN, failure=payload_failure(exc))
     warnings: list[str] = []
-    page = _mapping(data.get("page"))
-    page_url = _text(page.get("url"))
+    page = mapping(data.get("page"))
+    page_url = text(page.get("url"))
     all_components = _components(_list(data.get("components")), warnings)
     components = _watched(all_components, source.components, warnings)
     watched_ids = {c.id for c in components}
@@ -117,7 +105,7 @@ def parse_summary(body: bytes | Mapping[str, Any], source: SourceSpec, at: datet
         )
         if not item.resolved and _concerns(item, watched_ids, filtered)
     )
-    status = _mapping(data.get("status"))
+    status = mapping(data.get("status"))
     levels = [c.level for c in components]
     levels += [_current_level(i) for i in incidents]
     levels += [Level.MAINTENANCE for m in maintenances if m.in_progress]
@@ -127,14 +115,23 @@ def parse_summary(body: bytes | Mapping[str, Any], source: SourceSpec, at: datet
         source=source,
         at=at,
         level=max(worst(levels), Level.OPERATIONAL),
-        description=_text(status.get("description")),
-        page_name=_text(page.get("name")),
+        description=text(status.get("description")),
+        page_name=text(page.get("name")),
         page_url=page_url,
         components=components,
         incidents=incidents,
         maintenances=maintenances,
         warnings=tuple(dict.fromkeys(warnings)),
     )
+
+
+def payload_failure(exc: PayloadError) -> Failure:
+    """Why a body could not be read, as the failure a reading carries."""
+    if exc.challenge:
+        return Failure(
+            FailureKind.BLOCKED, f"the status page blocked this request ({exc}; a CDN challenge?)"
+        )
+    return Failure(FailureKind.BAD_PAYLOAD, f"not a status page response: {exc}")
 
 
 def _current_level(incident: Item) -> Level:
@@ -168,7 +165,7 @@ def parse_history(body: bytes) -> tuple[Item, ...]:
     data = decode(body)
     if "incidents" not in data and "scheduled_maintenances" not in data:
         raise PayloadError("JSON without 'incidents' or 'scheduled_maintenances'")
-    page_url = _text(_mapping(data.get("page")).get("url"))
+    page_url = text(mapping(data.get("page")).get("url"))
     return parse_items(
         _list(data.get("incidents")), ItemKind.INCIDENT, page_url=page_url
     ) + parse_items(
@@ -178,7 +175,7 @@ def parse_history(body: bytes) -> tuple[Item, ...]:
 
 def _components(rows: Sequence[Any], warnings: list[str]) -> tuple[Component, ...]:
     groups = {
-        str(row["id"]): _text(row.get("name"))
+        str(row["id"]): text(row.get("name"))
         for row in rows
         if isinstance(row, Mapping) and row.get("group") and row.get("id")
     }
@@ -194,11 +191,11 @@ def _components(rows: Sequence[Any], warnings: list[str]) -> tuple[Component, ..
         # list was trimmed and the group stands alone.
         if component_id in groups and component_id in parents_with_children:
             continue
-        status = _text(row.get("status"))
+        status = text(row.get("status"))
         components.append(
             Component(
                 id=component_id,
-                name=_text(row.get("name")) or component_id,
+                name=text(row.get("name")) or component_id,
                 level=_level(COMPONENT_LEVELS, status, "component status", warnings),
                 status=status,
                 group=groups.get(str(row.get("group_id") or "")),
@@ -232,11 +229,11 @@ def _concerns(item: Item, watched_ids: set[str], filtered: bool) -> bool:
 
 
 def _item(row: Mapping[str, Any], kind: ItemKind, warnings: list[str], page_url: str) -> Item:
-    status = _text(row.get("status"))
+    status = text(row.get("status"))
     known = INCIDENT_STATUSES if kind is ItemKind.INCIDENT else MAINTENANCE_STATUSES
     if status not in known:
         warnings.append(f"unknown {kind.value} status {status!r}, treated as unresolved")
-    impact = _text(row.get("impact")) or ("maintenance" if kind is ItemKind.MAINTENANCE else "")
+    impact = text(row.get("impact")) or ("maintenance" if kind is ItemKind.MAINTENANCE else "")
     components = [c for c in _list(row.get("components")) if isinstance(c, Mapping)]
     updates = sorted(
         (_update(u) for u in _list(row.get("incident_updates")) if isinstance(u, Mapping)),
@@ -246,14 +243,14 @@ def _item(row: Mapping[str, Any], kind: ItemKind, warnings: list[str], page_url:
     return Item(
         id=str(row["id"]),
         kind=kind,
-        name=_text(row.get("name")) or str(row["id"]),
+        name=text(row.get("name")) or str(row["id"]),
         status=status,
         impact=impact,
         level=_level(IMPACT_LEVELS, impact, "impact", warnings),
         url=_link(row, page_url),
         updates=tuple(updates),
         component_ids=tuple(str(c.get("id")) for c in components if c.get("id")),
-        component_names=tuple(_text(c.get("name")) for c in components if c.get("name")),
+        component_names=tuple(text(c.get("name")) for c in components if c.get("name")),
         started_at=parse_time(row.get("started_at") or row.get("created_at")),
         updated_at=parse_time(row.get("updated_at")),
         scheduled_for=parse_time(row.get("scheduled_for")),
@@ -264,15 +261,15 @@ def _item(row: Mapping[str, Any], kind: ItemKind, warnings: list[str], page_url:
 def _update(row: Mapping[str, Any]) -> Update:
     return Update(
         id=str(row.get("id") or ""),
-        status=_text(row.get("status")),
-        body=_text(row.get("body")).replace("\r\n", "\n").strip(),
+        status=text(row.get("status")),
+        body=text(row.get("body")).replace("\r\n", "\n").strip(),
         at=parse_time(row.get("display_at") or row.get("created_at")),
     )
 
 
 def _link(row: Mapping[str, Any], page_url: str) -> str | None:
     """The item's public page: its shortlink, else ``<page>/incidents/<id>``; only web links."""
-    link = _text(row.get("shortlink"))
+    link = text(row.get("shortlink"))
     if not link and page_url:
         link = f"{page_url.rstrip('/')}/incidents/{row['id']}"
     return link if link.startswith(("https://", "http://")) else None
@@ -297,7 +294,7 @@ def _level(table: Mapping[str, Level], value: Any, what: str, warnings: list[str
     return level
 
 
-def _mapping(value: Any) -> Mapping[str, Any]:
+def mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
@@ -305,7 +302,12 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _text(value: Any) -> str:
+def records(value: Any) -> list[Mapping[str, Any]]:
+    """The JSON objects in what should be a list of them; anything else is skipped."""
+    return [row for row in _list(value) if isinstance(row, Mapping)]
+
+
+def text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 

@@ -1,0 +1,79 @@
+"""The kinds of status page claude-beacon reads, and how each one's documents become a reading.
+
+Every provider is turned into the facts of a Statuspage ``summary.json`` and read by the one
+Statuspage reader, so levels, component filters and cautious handling of unknown values work
+the same for all of them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from claude_beacon.core import incidentio, instatus, statuspage
+from claude_beacon.core.model import Reading, SourceSpec, failed_reading
+
+Bodies = Sequence[bytes | None]
+"""The provider's documents in order; an optional one that could not be read is ``None``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    kind: str
+    label: str
+    documents: tuple[str, ...]
+    """Paths read on each poll, relative to the page: the first is required, the rest optional."""
+    read: Callable[[Bodies, SourceSpec, datetime], Reading]
+    has_history: bool
+    """Whether the page also serves Statuspage's history documents and Atom feed."""
+
+
+def _statuspage(bodies: Bodies, source: SourceSpec, at: datetime) -> Reading:
+    return statuspage.parse_summary(bodies[0] or b"", source, at)
+
+
+def _translated(
+    translate: Callable[[Mapping[str, Any], Any], dict[str, Any]],
+) -> Callable[[Bodies, SourceSpec, datetime], Reading]:
+    def read(bodies: Bodies, source: SourceSpec, at: datetime) -> Reading:
+        try:
+            data = translate(statuspage.decode(bodies[0] or b""), _optional(bodies[1:]))
+        except statuspage.PayloadError as exc:
+            return failed_reading(source, at, statuspage.payload_failure(exc))
+        return statuspage.parse_summary(data, source, at)
+
+    return read
+
+
+def _optional(rest: Bodies) -> Any:
+    """The first optional document as JSON, or ``None`` if it is missing or unreadable."""
+    if not rest or rest[0] is None:
+        return None
+    try:
+        return json.loads(rest[0])
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
+PROVIDERS: Mapping[str, Provider] = {
+    "statuspage": Provider(
+        "statuspage", "Atlassian Statuspage", ("/api/v2/summary.json",), _statuspage, True
+    ),
+    "incidentio": Provider(
+        "incidentio",
+        "incident.io",
+        (incidentio.DOCUMENT,),
+        _translated(lambda data, _rest: incidentio.to_statuspage(data)),
+        False,
+    ),
+    "instatus": Provider(
+        "instatus",
+        "Instatus",
+        (instatus.SUMMARY, instatus.COMPONENTS),
+        _translated(instatus.to_statuspage),
+        False,
+    ),
+}
