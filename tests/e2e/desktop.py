@@ -302,17 +302,22 @@ class TrayMenu:
     def labels(self) -> list[str]:
         return [item.label for item in self.items()]
 
-    def click(self, label: str, attempts: int = 5) -> None:
-        """Click the item labelled ``label``.
+    def all_labels(self) -> list[str]:
+        """Every label, submenus included."""
+        return [item.label for item in _walk(self.items())]
+
+    def click(self, *path: str, attempts: int = 5) -> None:
+        """Click the item labelled ``path[-1]``, found under the submenus ``path[:-1]`` names.
 
         Item ids change whenever the app rebuilds its menu; a click that raced a rebuild is
         refused as an unknown id, and is then looked up and sent again.
         """
+        label = path[-1]
         errors: list[str] = []
         for _ in range(attempts):
-            item = next((i for i in _walk(self.items()) if i.label == label), None)
+            item = _find(self.items(), path)
             if item is None:
-                raise AssertionError(f"no menu item {label!r} in {self.labels()}")
+                raise AssertionError(f"no menu item {' > '.join(path)} in {self.all_labels()}")
             with self._desktop.connect() as connection:
                 reply = connection.send_and_get_reply(
                     new_method_call(
@@ -334,6 +339,16 @@ def _item(variant: Any) -> MenuItem:
     _signature, (item_id, props, children) = variant
     label = props.get("label", ("s", ""))[1]
     return MenuItem(item_id, label, tuple(_item(child) for child in children))
+
+
+def _find(items: list[MenuItem] | tuple[MenuItem, ...], path: tuple[str, ...]) -> MenuItem | None:
+    """The first item labelled ``path[0]`` anywhere, then each next label below the last."""
+    found = next((i for i in _walk(items) if i.label == path[0]), None)
+    for label in path[1:]:
+        if found is None:
+            return None
+        found = next((i for i in _walk(found.children) if i.label == label), None)
+    return found
 
 
 def _walk(items: list[MenuItem] | tuple[MenuItem, ...]) -> Iterator[MenuItem]:

@@ -38,11 +38,13 @@ def incident(status: str, updates: list[tuple[str, str, str]]) -> dict:
 class TrayApp:
     """``claude-beacon`` started as a user would, on the test desktop, with its own home."""
 
-    def __init__(self, desktop: Desktop, home: Path, url: str, interval: float = 0.5) -> None:
+    def __init__(
+        self, desktop: Desktop, home: Path, url: str, interval: float = 0.5, more: str = ""
+    ) -> None:
         config = home / "beacon.toml"
         config.write_text(
             f"interval = {interval}\nfast_interval = {interval}\n{loopback_diagnostics(url)}"
-            f'[[sources]]\nname = "Claude"\nurl = "{url}"\n'
+            f'[[sources]]\nname = "Claude"\nurl = "{url}"\n{more}'
         )
         env = desktop.env | {
             key: os.environ[key] for key in os.environ if key.startswith(("XDG_", "HOME"))
@@ -267,3 +269,33 @@ def test_early_warning_when_the_api_fails_and_the_page_is_green(
         assert len(notifications.calls) == 1
     finally:
         assert app.stop() == 0, app.stderr
+
+
+def test_a_snoozed_page_and_an_outages_only_page(
+    desktop: Desktop, notifications: NotifyMonitor, server: StatuspageServer, isolated_home: Path
+) -> None:
+    server.set_summary(payloads.summary())
+    with StatuspageServer() as backup:
+        backup.set_summary(payloads.summary())
+        more = f'[[sources]]\nname = "Backup"\nurl = "{backup.url}"\nalerts = "outages"\n'
+        app = TrayApp(desktop, isolated_home, server.url, more=more)
+        try:
+            menu = TrayMenu(desktop)
+            wait_until(lambda: "Snooze a status page" in menu.labels(), timeout=15)
+            menu.click("Snooze a status page", "Claude", "For 1 hour")
+            wait_until(
+                lambda: any(x.startswith("Claude: snoozed until") for x in menu.all_labels())
+            )
+            server.set_summary(opened_incident())  # snoozed: the icon tells, no notification
+            desktop.wait_for_colour(ORANGE)
+            minor = payloads.incident("b1", "Slow dashboard", impact="minor")
+            backup.set_summary(payloads.summary(incidents=[minor]))  # below "outages"
+            backup.wait_for_requests("/api/v2/summary.json", 4, timeout=10)
+            time.sleep(1.5)
+            assert notifications.calls == []
+            major = payloads.incident("b2", "Backup API down", impact="critical")
+            backup.set_summary(payloads.summary(incidents=[minor, major]))
+            (call,) = notifications.wait_for(1)
+            assert call.summary == "Backup: new incident" and "Backup API down" in call.body
+        finally:
+            assert app.stop() == 0, app.stderr
