@@ -14,6 +14,7 @@ import hashlib
 import json
 import socket
 import struct
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -84,14 +85,22 @@ class _Shared:
         self.arrived = threading.Condition(self.lock)
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (a deadline, a reset) is normal here; anything else is shown."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class StatuspageServer:
     """``with StatuspageServer() as server:`` serves on ``server.url`` until the block ends."""
 
     def __init__(self, port: int = 0) -> None:
         self._shared = _Shared()
         handler = type("Handler", (_Handler,), {"shared": self._shared})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _Server(("127.0.0.1", port), handler)
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
