@@ -154,3 +154,18 @@ def test_bad_diagnostics_and_notifications(tmp_path: Path, text: str, words: str
     path.write_text(text)
     with pytest.raises(config.ConfigError, match=words):
         config.load(path)
+
+
+def test_a_hosted_page_without_a_type_takes_its_hosts_provider() -> None:
+    parsed = config.parse(
+        {
+            "sources": [
+                {"url": "https://xai.instatus.com"},
+                {"url": "https://acme.incident.io"},
+                {"url": "https://acme.incident.io/other", "type": "statuspage"},
+                {"url": "https://status.example.com"},
+            ]
+        }
+    )
+    kinds = [s.kind for s in parsed.sources]
+    assert kinds == ["instatus", "incidentio", "statuspage", "statuspage"]

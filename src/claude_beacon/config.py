@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from claude_beacon import paths
 from claude_beacon.core.alerts import ALERT_LEVELS
 from claude_beacon.core.model import Event, EventKind, SourceSpec
-from claude_beacon.core.providers import PROVIDERS
+from claude_beacon.core.providers import PROVIDERS, kind_for_host
 from claude_beacon.core.schedule import Cadence
 
 ENV_VAR = "CLAUDE_BEACON_CONFIG"
@@ -219,7 +219,8 @@ def _source(row: Any, key: str, where: str) -> SourceSpec:
     alternative = row.get("alternative", False)
     if not isinstance(alternative, bool):
         raise ConfigError(f"{where}: {key}.alternative: expected true or false")
-    kind = row.get("type", "statuspage")
+    hinted = kind_for_host(urlsplit(str(row.get("url", ""))).hostname or "")
+    kind = row.get("type", hinted or "statuspage")
     if kind not in SOURCE_KINDS:
         raise ConfigError(
             f"{where}: {key}.type: expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}"

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from claude_beacon import config as config_module
 from claude_beacon.core.model import Failure, Reading, SourceSpec, failed_reading
-from claude_beacon.core.providers import PROVIDERS
+from claude_beacon.core.providers import PROVIDERS, kind_for_host
 from claude_beacon.fetch import Fetcher
 
 
@@ -46,12 +46,6 @@ PRESETS: dict[str, Preset] = {
 }
 """Pages a developer who uses Claude often watches too; the AI ones are alternatives."""
 
-HOST_HINTS = {
-    "instatus.com": "instatus",
-    "incident.io": "incidentio",
-    "statuspage.io": "statuspage",
-}
-
 
 class AddError(Exception):
     """The page cannot be added; the message says why, in words a person can act on."""
@@ -66,10 +60,9 @@ def detect(url: str, fetcher: Fetcher) -> tuple[str, Reading]:
     base = config_module.page_url(url)
     host = urlsplit(base).hostname or ""
     order = list(PROVIDERS)
-    for suffix, kind in HOST_HINTS.items():
-        if host == suffix or host.endswith("." + suffix):
-            order.remove(kind)
-            order.insert(0, kind)
+    if hinted := kind_for_host(host):
+        order.remove(hinted)
+        order.insert(0, hinted)
     tried = []
     for kind in order:
         reading = read_once(SourceSpec(name=host, url=base, kind=kind), fetcher)

@@ -77,3 +77,20 @@ PROVIDERS: Mapping[str, Provider] = {
         False,
     ),
 }
+
+
+HOST_HINTS: Mapping[str, str] = {
+    "instatus.com": "instatus",
+    "incident.io": "incidentio",
+    "statuspage.io": "statuspage",
+}
+"""Hosting domains that name their provider."""
+
+
+def kind_for_host(host: str) -> str | None:
+    """The provider a page's host names (``x.instatus.com`` is Instatus), if it names one."""
+    host = host.lower().rstrip(".")
+    for suffix, kind in HOST_HINTS.items():
+        if host == suffix or host.endswith("." + suffix):
+            return kind
+    return None
