@@ -234,3 +234,22 @@ def test_an_item_leaving_the_alias_summary_is_confirmed_on_the_alias(
         (EventKind.INCIDENT_RESOLVED, "Logins work again.")
     ]
     assert primary.requests_to(INCIDENTS) == []
+
+
+def test_a_block_after_server_errors_backs_off_by_blocks_not_by_all_failures(
+    primary: StatuspageServer,
+) -> None:
+    """Five 503s and then one 429: the wait is one block's (5 intervals), not 2^5 of them."""
+    clock = Clock()
+    watcher = poller(primary, clock=clock)
+    primary.set_summary(payloads.summary())
+    watcher.poll_once()
+    primary.set(SUMMARY, Reply(status=503))
+    for _ in range(5):
+        clock.now = watcher._due[watcher.config.sources[0].key]
+        watcher.poll_once()
+    primary.set(SUMMARY, Reply(status=429))
+    clock.now = watcher._due[watcher.config.sources[0].key]
+    watcher.poll_once()
+    wait = watcher._due[watcher.config.sources[0].key] - clock.now
+    assert 150 <= wait <= 300  # one block: 60 s x 5, drawn from its upper half

@@ -363,12 +363,16 @@ class Poller:
         if reading.ok or outcome.memory.down or previous is None or not previous.ok:
             self._readings[source.key] = reading
         shown = self._readings[source.key]
+        blocked = bool(reading.failure and reading.failure.kind is FailureKind.BLOCKED)
+        # A block backs off by the blocks in a row, not by every failure before it: a page that
+        # answered 503s for a while and then one 429 is not silenced for half an hour.
+        failures = self._api_blocks.get(source.key, 1) if blocked else outcome.memory.failures
         delay = next_delay(
             self.config.cadence,
             healthy=shown.level <= Level.OPERATIONAL,
-            failures=outcome.memory.failures,
+            failures=failures,
             rng=self.rng,
             retry_after=reading.failure.retry_after if reading.failure else None,
-            blocked=bool(reading.failure and reading.failure.kind is FailureKind.BLOCKED),
+            blocked=blocked,
         )
         self._due[source.key] = self.clock() + delay
