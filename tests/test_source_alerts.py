@@ -142,3 +142,11 @@ def test_config_refuses_an_unknown_alert_level(tmp_path: Path) -> None:
     path.write_text('[[sources]]\nurl = "https://status.claude.com"\nalerts = "loud"\n')
     with pytest.raises(config_module.ConfigError, match=r"alerts: expected one of all, outages"):
         config_module.load(path)
+
+
+def test_an_alternatives_outage_does_not_colour_the_overall_level() -> None:
+    claude = Reading(source=config_module.CLAUDE, at=NOW, level=Level.OPERATIONAL)
+    spec = config_module.CLAUDE.__class__("OpenAI", "https://status.openai.com", alternative=True)
+    down = Reading(source=spec, at=NOW, level=Level.MAJOR_OUTAGE)
+    assert Snapshot(NOW, (claude, down)).level is Level.OPERATIONAL
+    assert Snapshot(NOW, (down,)).level is Level.MAJOR_OUTAGE  # alone, it is what is watched

@@ -190,7 +190,13 @@ class Snapshot:
 
     @property
     def level(self) -> Level:
-        return worst(r.level for r in self.readings)
+        """The worst of the watched pages; alternatives to Claude only count if nothing else is.
+
+        An alternative is watched to know whether one can switch to it: its outage must not
+        turn the icon red, fail ``status`` or keep ``wait`` waiting while Claude is fine.
+        """
+        counted = [r for r in self.readings if not r.source.alternative] or self.readings
+        return worst(r.level for r in counted)
 
 
 class EventKind(Enum):
