@@ -16,7 +16,15 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from claude_beacon import __version__, paths, report
-from claude_beacon.config import Config, ConfigError, check_interval, load, locate, page_url
+from claude_beacon.config import (
+    CLAUDE_HOSTS,
+    Config,
+    ConfigError,
+    check_interval,
+    load,
+    locate,
+    page_url,
+)
 from claude_beacon.core.model import Event, Level, Snapshot, SourceSpec
 from claude_beacon.core.probes import ProbeResult
 from claude_beacon.core.providers import PROVIDERS
@@ -133,7 +141,8 @@ def add_command(page: str | None, *, name: str | None, alternative: bool, where:
             print(f"{key:<11} {preset.name:<11} {preset.url} ({label}{extra})")
         return 0
     path, _ = locate(where)
-    preset = PRESETS.get(page.casefold())
+    host = urlsplit(page if "://" in page else f"https://{page}").hostname or ""
+    preset = PRESETS.get(page.casefold()) or (PRESETS["claude"] if host in CLAUDE_HOSTS else None)
     try:
         if preset:
             spec = SourceSpec(name or preset.name, preset.url, preset.kind)

@@ -126,7 +126,7 @@ def test_add_refuses_what_is_not_a_status_page(
     assert "is not a status page claude-beacon can read" in result.stderr
     assert "Statuspage" in result.stderr and "Instatus" in result.stderr
     assert "Traceback" not in result.stderr
-    assert not config.exists() or "[[sources]]\n" not in config.read_text()
+    assert not config.exists() or "sources" not in tomllib.loads(config.read_text())
 
 
 def test_add_a_preset_and_list_them(isolated_home: Path) -> None:
@@ -144,3 +144,11 @@ def test_add_a_preset_and_list_them(isolated_home: Path) -> None:
         "alternative": True,
     }
     assert "# claude-beacon settings" in config.read_text()  # the commented template stays
+
+
+def test_adding_claudes_old_address_is_adding_claude(isolated_home: Path) -> None:
+    config = isolated_home / "beacon.toml"
+    result = cli("add", "https://status.anthropic.com/", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("already watched: Claude")
+    assert "sources" not in tomllib.loads(config.read_text())  # only the template was written
