@@ -261,7 +261,8 @@ class Poller:
             body = self._body(url)
             if isinstance(body, Failure) and not bodies:
                 return failed_reading(source, self.wall(), body)
-            bodies.append(None if isinstance(body, Failure) else body)
+            # An optional document that failed this time is taken as it was last read.
+            bodies.append(self._bodies.get(url) if isinstance(body, Failure) else body)
         now = self.wall()
         cache_key = (source.key, base)
         cached = self._parsed.get(cache_key)

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from claude_beacon.config import load
+from claude_beacon.fetch import Fetcher
+from claude_beacon.poller import Poller
 from tests.conftest import fixture_bytes, fixture_json
 from tests.integration.conftest import Watch, cli, loopback_diagnostics, write_config
 from tests.support import payloads
-from tests.support.statuspage_server import StatuspageServer, html_reply, json_reply
+from tests.support.statuspage_server import Reply, StatuspageServer, html_reply, json_reply
 
 WIDGET = "/api/v1/summary"
 INSTATUS_SUMMARY, INSTATUS_COMPONENTS = "/summary.json", "/v2/components.json"
@@ -152,3 +154,21 @@ def test_adding_claudes_old_address_is_adding_claude(isolated_home: Path) -> Non
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("already watched: Claude")
     assert "sources" not in tomllib.loads(config.read_text())  # only the template was written
+
+
+def test_instatus_components_that_fail_once_are_kept_from_before(
+    server: StatuspageServer, isolated_home: Path
+) -> None:
+    server.set(INSTATUS_SUMMARY, json_reply(fixture_bytes("instatus/summary-1.json")))
+    server.set(INSTATUS_COMPONENTS, json_reply(fixture_bytes("instatus/components-1.json")))
+    config = load(write_config(isolated_home, server.url, source='type = "instatus"'))
+    fetcher = Fetcher()
+    try:
+        poller = Poller(config, fetcher)
+        first, _ = poller.poll_once()
+        server.set(INSTATUS_COMPONENTS, Reply(status=502))
+        second, _ = poller.poll_once()
+    finally:
+        fetcher.client.close()
+    assert [c.name for c in second.readings[0].components] == ["Trading API (CLOB)"]
+    assert second.readings[0].components == first.readings[0].components
