@@ -20,6 +20,9 @@ from claude_beacon.core.model import Event, Level, Snapshot
 from claude_beacon.core.uptime import Change, Span, Uptime, timeline, uptime
 
 log = logging.getLogger(__name__)
+CACHE_KIB = 256
+"""SQLite's page cache for the history (its default is 2 MiB): the file is small and mostly
+appended to, and a resident cache that grows with it would read as a slow leak."""
 KEEP = timedelta(days=90)
 SPAN_GAP = timedelta(minutes=5)
 """A record later than this after the previous one starts a new span: the app was not watching."""
@@ -160,6 +163,7 @@ class History:
                 db = sqlite3.connect(self.path, check_same_thread=False)
                 db.executescript(SCHEMA)
             self.path.chmod(0o600)
+            db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             for source, component, level in db.execute(
                 "SELECT source, component, level FROM levels l WHERE at = (SELECT MAX(at) FROM"
                 " levels WHERE source = l.source AND component = l.component)"
