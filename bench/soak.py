@@ -62,7 +62,7 @@ def tray(minutes: float, home: Path) -> None:
         finally:
             monitor.close()
     print(f"tray soaked {minutes:g} min at a 0.2 s interval; exit code {report.exit_code}")
-    print(f"  page script: {len(report.expected)} events expected")
+    print(f"  page script: {len(report.expected)} events expected, {report.faults_served} faults")
     print(f"  notifications that reached the D-Bus daemon: {len(report.calls)}")
     if report.stalled:
         print(f"  the script stopped early: {report.stalled}")

@@ -261,6 +261,7 @@ class TraySoakReport:
     exit_code: int | None
     stalled: str | None
     calls: list[str] = field(default_factory=list)
+    faults_served: int = 0
     """Every notification's title, in order, for a failure to be read."""
 
     @property
@@ -325,7 +326,9 @@ def soak_tray(
                 if match and match.group(1) in by_line:
                     notified.append(_told(by_line[match.group(1)], match.group(2)))
     calls = [f"{c.summary} | {c.body.splitlines()[0] if c.body else ''}" for c in monitor.calls]
-    return TraySoakReport(script.expected, notified, samples, code, script.stalled, calls)
+    return TraySoakReport(
+        script.expected, notified, samples, code, script.stalled, calls, script.faults
+    )
 
 
 def _told(kind: str, cycle: str) -> tuple[str, str]:
