@@ -40,7 +40,7 @@ def status_text(snapshot: Snapshot, colour: bool = False) -> str:
 
     lines = []
     for reading in snapshot.readings:
-        name = reading.source.name
+        name = reading.source.name + (" (alternative)" if reading.source.alternative else "")
         head = f"{name}: {paint(reading.level, reading.level.label)}"
         if reading.failure:
             lines.append(f"{head} — {reading.failure.message}")
@@ -92,6 +92,8 @@ def _reading_json(reading: Reading) -> dict[str, Any]:
     return {
         "name": reading.source.name,
         "url": reading.source.url,
+        "type": reading.source.kind,
+        "alternative": reading.source.alternative,
         "level": reading.level.key,
         "description": reading.description,
         "checked_at": _iso(reading.at),

@@ -28,6 +28,7 @@ def test_status_of_an_incidentio_page(server: StatuspageServer, isolated_home: P
     assert result.returncode == 2, result.stderr  # a major outage is critical
     (source,) = json.loads(result.stdout)["sources"]
     assert source["level"] == "major_outage" and source["error"] is None
+    assert (source["type"], source["alternative"]) == ("incidentio", False)
     assert [i["name"] for i in source["incidents"]] == ["Elevated errors on the Responses API"]
     assert {m["name"] for m in source["maintenances"]} == {
         "Database upgrade",
@@ -39,9 +40,10 @@ def test_status_of_an_incidentio_page(server: StatuspageServer, isolated_home: P
 def test_status_of_an_instatus_page(server: StatuspageServer, isolated_home: Path) -> None:
     server.set(INSTATUS_SUMMARY, json_reply(fixture_bytes("instatus/summary-1.json")))
     server.set(INSTATUS_COMPONENTS, json_reply(fixture_bytes("instatus/components-1.json")))
-    config = write_config(isolated_home, server.url, source='type = "instatus"')
+    config = write_config(isolated_home, server.url, source='type = "instatus"\nalternative = true')
     result = cli("status", "--config", str(config))
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == 2, result.stderr  # alone, an alternative is what is watched
+    assert result.stdout.startswith("Claude (alternative): major outage")
     assert "Trading API degraded" in result.stdout
     assert "Trading API (CLOB)" in result.stdout
 
