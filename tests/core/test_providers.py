@@ -142,3 +142,22 @@ def test_bad_bodies_are_failures_never_exceptions(
     reading = read(source, body, None)
     assert not reading.ok and reading.failure and reading.failure.kind is kind
     assert reading.level is Level.UNKNOWN
+
+
+def test_instatus_documented_example_items_without_ids() -> None:
+    """Instatus's own documentation example: no ``id`` on items, JavaScript dates."""
+    reading = read(INSTATUS, fixture_bytes("instatus/summary-docs.json"), None)
+    assert reading.ok and reading.warnings == ()
+    (incident,) = reading.incidents
+    assert incident.id == (
+        "https://testing-widget.instatus.com/incident/cl4a8n3070721qtmzvts760c4"
+    )  # the item's own page stands in for an id, stable across polls
+    assert incident.started_at == datetime(2022, 6, 11, 18, 55, 50, tzinfo=UTC)
+    assert incident.level is Level.MAJOR_OUTAGE
+    (maintenance,) = reading.maintenances
+    assert maintenance.scheduled_until == datetime(2022, 6, 11, 19, 55, 54, tzinfo=UTC)
+    first = events.diff(Memory(), reading, NOW, {})
+    again = events.diff(
+        first.memory, read(INSTATUS, fixture_bytes("instatus/summary-docs.json")), NOW, {}
+    )
+    assert again.events == ()  # the same page twice tells nothing new
