@@ -133,6 +133,12 @@ def test_the_menu_offers_a_snooze_per_source_and_shows_muted_ones() -> None:
     assert by_name["Third"].text.startswith("Third: snoozed until ")
     assert [(c.action, c.arg) for c in by_name["Third"].children] == [("unsnooze", third.key)]
 
+    alternative = config_module.CLAUDE.__class__("OpenAI", "https://o.example", alternative=True)
+    pair = (readings[0], Reading(source=alternative, at=NOW, level=Level.MAJOR_OUTAGE))
+    labels = [e.text for e in menu(Snapshot(NOW, pair), paused_until=None, autostart=None)]
+    assert "OpenAI (alternative): major outage" in labels
+    assert any(x.endswith("Overall: operational") for x in labels)  # it does not count
+
     single = menu(Snapshot(NOW, readings[:1]), paused_until=None, autostart=None)
     assert all(e.text != "Snooze a status page" for e in single)  # the pause is enough
 

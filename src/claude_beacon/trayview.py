@@ -111,10 +111,11 @@ def menu(
 
 
 def _reading_entries(reading: Reading, named: bool, now: datetime | None) -> list[Entry]:
-    prefix = f"{reading.source.name}: " if named else ""
+    name = reading.source.name + (" (alternative)" if reading.source.alternative else "")
+    prefix = f"{name}: " if named else ""
     if reading.failure:
         return [Entry(f"{prefix}unknown — {wording.trim(reading.failure.message, 70)}")]
-    entries = [Entry(f"{reading.source.name}: {reading.level.label}")] if named else []
+    entries = [Entry(f"{name}: {reading.level.label}")] if named else []
     indent = "    " if named else ""
     for component in reading.components:
         symbol = wording.SYMBOLS[component.level]
