@@ -141,23 +141,21 @@ def add_command(page: str | None, *, name: str | None, alternative: bool, where:
             print(f"{key:<11} {preset.name:<11} {preset.url} ({label}{extra})")
         return 0
     path, _ = locate(where)
-    host = urlsplit(page if "://" in page else f"https://{page}").hostname or ""
+    url = page if "://" in page else f"https://{page}"
+    host = urlsplit(url).hostname or ""
     preset = PRESETS.get(page.casefold()) or (PRESETS["claude"] if host in CLAUDE_HOSTS else None)
     try:
         if preset:
             spec = SourceSpec(name or preset.name, preset.url, preset.kind)
             alternative = alternative or preset.alternative
         else:
-            url = page if "://" in page else f"https://{page}"
             fetcher = Fetcher()
             try:
                 kind, reading = detect(url, fetcher)
             finally:
                 fetcher.client.close()
             base = page_url(url)
-            spec = SourceSpec(
-                name or reading.page_name or urlsplit(base).hostname or base, base, kind
-            )
+            spec = SourceSpec(name or reading.page_name or host or base, base, kind)
         added = append_source(path, spec, alternative)
     except AddError as exc:
         print(f"claude-beacon: {exc}", file=sys.stderr)

@@ -34,7 +34,7 @@ from claude_beacon.core.model import (
     SourceSpec,
     failed_reading,
 )
-from claude_beacon.core.providers import PROVIDERS
+from claude_beacon.core.providers import PROVIDERS, gather
 from claude_beacon.core.schedule import next_delay
 from claude_beacon.fetch import Fetcher
 from claude_beacon.state import State, StateStore
@@ -255,14 +255,10 @@ class Poller:
     def _read_api(self, source: SourceSpec, base: str, path: str) -> Reading:
         """The page's own documents, as its provider reads them."""
         provider = PROVIDERS[source.kind]
-        urls = [f"{base.rstrip('/')}{document}" for document in provider.documents]
-        bodies: list[bytes | None] = []
-        for url in urls:
-            body = self._body(url)
-            if isinstance(body, Failure) and not bodies:
-                return failed_reading(source, self.wall(), body)
-            # An optional document that failed this time is taken as it was last read.
-            bodies.append(self._bodies.get(url) if isinstance(body, Failure) else body)
+        urls = provider.urls(base)
+        bodies = gather(urls, self._document)
+        if isinstance(bodies, Failure):
+            return failed_reading(source, self.wall(), bodies)
         now = self.wall()
         cache_key = (source.key, base)
         cached = self._parsed.get(cache_key)
@@ -279,6 +275,13 @@ class Poller:
                 self._warned.add((source.key, warning))
                 log.warning("%s: %s", source.name, warning)
         return reading
+
+    def _document(self, url: str, required: bool) -> bytes | Failure:
+        """An optional document that fails this time is taken as it was last read."""
+        body = self._body(url)
+        if isinstance(body, Failure) and not required:
+            return self._bodies.get(url, body)
+        return body
 
     def _body(self, url: str) -> bytes | Failure:
         """A document's body: fresh, or the one kept from before when the server says 304."""

@@ -8,8 +8,6 @@ config file, keeping everything already written there, comments included.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,8 +16,9 @@ from urllib.parse import urlsplit
 
 from claude_beacon import config as config_module
 from claude_beacon.core.model import Failure, Reading, SourceSpec, failed_reading
-from claude_beacon.core.providers import PROVIDERS, kind_for_host
+from claude_beacon.core.providers import PROVIDERS, gather, kind_for_host
 from claude_beacon.fetch import Fetcher
+from claude_beacon.state import write_atomically
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +77,14 @@ def read_once(source: SourceSpec, fetcher: Fetcher) -> Reading:
     """One reading of ``source`` with its provider's documents; failures are readings too."""
     provider = PROVIDERS[source.kind]
     now = datetime.now(UTC)
-    bodies: list[bytes | None] = []
-    for document in provider.documents:
-        response = fetcher.get(source.url.rstrip("/") + document, conditional=False)
-        if isinstance(response, Failure):
-            if not bodies:
-                return failed_reading(source, now, response)
-            bodies.append(None)
-        else:
-            bodies.append(response.body)
+
+    def fetch(url: str, _required: bool) -> bytes | Failure:
+        response = fetcher.get(url, conditional=False)
+        return response if isinstance(response, Failure) else response.body
+
+    bodies = gather(provider.urls(source.url), fetch)
+    if isinstance(bodies, Failure):
+        return failed_reading(source, now, bodies)
     return provider.read(bodies, source, now)
 
 
@@ -109,13 +107,14 @@ def append_source(path: Path, spec: SourceSpec, alternative: bool = False) -> bo
     config_module.write_template(path)
     text = path.read_text(encoding="utf-8")
     try:
-        current = config_module.parse(tomllib.loads(text), path)
+        data = tomllib.loads(text)
+        current = config_module.parse(data, path)
     except (tomllib.TOMLDecodeError, config_module.ConfigError) as exc:
         raise AddError(f"fix the configuration first: {exc}") from None
     if any(s.key == spec.key for s in current.sources):
         return False
     tables = []
-    if not tomllib.loads(text).get("sources"):
+    if not data.get("sources"):
         claude = config_module.CLAUDE
         tables.append(source_table(claude))
     tables.append(source_table(spec, alternative))
@@ -124,16 +123,5 @@ def append_source(path: Path, spec: SourceSpec, alternative: bool = False) -> bo
         config_module.parse(tomllib.loads(updated), path)
     except (tomllib.TOMLDecodeError, config_module.ConfigError) as exc:
         raise AddError(f"the page cannot be added: {exc}") from None
-    _replace(path, updated)
+    write_atomically(path, updated.encode("utf-8"), mode=path.stat().st_mode & 0o777)
     return True
-
-
-def _replace(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -61,8 +61,8 @@ def to_statuspage(data: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "page": {"name": text(data.get("page_title")), "url": page_url},
         "components": _components(data),
-        "incidents": [i for i in incidents if i["id"]],
-        "scheduled_maintenances": [m for m in maintenances if m["id"]],
+        "incidents": incidents,
+        "scheduled_maintenances": maintenances,
     }
 
 

@@ -94,11 +94,9 @@ def _components(document: Any) -> list[dict[str, Any]]:
         )
     for row in found:  # a component that others name as their group is a group
         row["group"] = row["id"] in groups
-    listed = {row["id"] for row in found}
+    ids = {row["id"] for row in found}
     found += [
-        {"id": gid, "name": name, "group": True}
-        for gid, name in groups.items()
-        if gid not in listed
+        {"id": gid, "name": name, "group": True} for gid, name in groups.items() if gid not in ids
     ]
     return [row for row in found if row["id"]]
 

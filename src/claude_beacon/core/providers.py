@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from claude_beacon.core import incidentio, instatus, statuspage
-from claude_beacon.core.model import Reading, SourceSpec, failed_reading
+from claude_beacon.core.model import Failure, Reading, SourceSpec, failed_reading
 
 Bodies = Sequence[bytes | None]
 """The provider's documents in order; an optional one that could not be read is ``None``."""
@@ -29,6 +29,25 @@ class Provider:
     read: Callable[[Bodies, SourceSpec, datetime], Reading]
     has_history: bool
     """Whether the page also serves Statuspage's history documents and Atom feed."""
+
+    def urls(self, base: str) -> list[str]:
+        return [f"{base.rstrip('/')}{document}" for document in self.documents]
+
+
+def gather(
+    urls: Sequence[str], fetch: Callable[[str, bool], bytes | Failure]
+) -> list[bytes | None] | Failure:
+    """The documents' bodies through ``fetch(url, required)``: the required first one's
+    failure is the answer; an optional one that fails is ``None``."""
+    bodies: list[bytes | None] = []
+    for url in urls:
+        body = fetch(url, not bodies)
+        if isinstance(body, Failure):
+            if not bodies:
+                return body
+            body = None
+        bodies.append(body)
+    return bodies
 
 
 def _statuspage(bodies: Bodies, source: SourceSpec, at: datetime) -> Reading:
