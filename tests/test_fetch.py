@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import threading
 import time
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from claude_beacon.core.model import Failure, FailureKind, SourceSpec
 from claude_beacon.fetch import Fetcher, Response, retry_after
 from claude_beacon.poller import Poller
 from tests.conftest import fixture_bytes
+from tests.support.socks import SocksProxy
 from tests.support.statuspage_server import SUMMARY, Reply, StatuspageServer, json_reply
 
 BODY = fixture_bytes("anthropic-summary-1.json")
@@ -78,6 +80,48 @@ def test_body_over_the_cap_is_refused(server: StatuspageServer) -> None:
     reply = small.get(server.url + SUMMARY)
     small.client.close()
     assert isinstance(reply, Failure) and reply.kind is FailureKind.TOO_LARGE
+
+
+def test_the_cap_counts_inflated_bytes_so_a_gzip_bomb_is_refused(server: StatuspageServer) -> None:
+    small = Fetcher(max_bytes=100_000)
+    bomb = gzip.compress(b"[" + b" " * 5_000_000 + b"]")  # 5 KB on the wire, 5 MB inflated
+    server.set(SUMMARY, Reply(body=bomb, headers=(("Content-Encoding", "gzip"),)))
+    reply = small.get(server.url + SUMMARY)
+    small.client.close()
+    assert len(bomb) < 100_000
+    assert isinstance(reply, Failure) and reply.kind is FailureKind.TOO_LARGE
+
+
+def test_a_name_that_does_not_resolve_is_reported_as_dns(fetcher: Fetcher) -> None:
+    reply = fetcher.get("https://status.nothing.invalid/api/v2/summary.json")
+    assert isinstance(reply, Failure) and reply.kind is FailureKind.CONNECT
+    assert reply.message == "cannot resolve status.nothing.invalid (DNS lookup failed)"
+
+
+def test_a_socks_proxy_from_the_environment_carries_the_requests(
+    server: StatuspageServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.set(SUMMARY, json_reply(BODY))
+    with SocksProxy() as proxy:
+        monkeypatch.setenv("ALL_PROXY", proxy.url)
+        fetcher = Fetcher()
+        reply = fetcher.get(server.url + SUMMARY)
+        fetcher.client.close()
+    assert isinstance(reply, Response) and reply.body == BODY
+    assert proxy.tunnels == [server.url.removeprefix("http://")]
+
+
+def test_a_proxy_setting_httpx_cannot_use_is_skipped_with_one_warning(
+    server: StatuspageServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.set(SUMMARY, json_reply(BODY))
+    monkeypatch.setenv("ALL_PROXY", "socks4://127.0.0.1:1080")
+    fetcher = Fetcher()
+    reply = fetcher.get(server.url + SUMMARY)
+    fetcher.client.close()
+    assert isinstance(reply, Response) and reply.body == BODY
+    assert "proxy settings cannot be used" in caplog.text
+    assert "connecting directly" in caplog.text
 
 
 def test_a_stop_abandons_a_request_in_flight(server: StatuspageServer, fetcher: Fetcher) -> None:

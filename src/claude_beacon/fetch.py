@@ -7,10 +7,12 @@ them: the body is streamed and a total deadline and a byte cap are checked on ev
 from __future__ import annotations
 
 import email.utils
+import logging
 import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 
@@ -21,6 +23,8 @@ USER_AGENT = (
     f"claude-beacon/{__version__} "
     "(desktop status indicator; +https://github.com/claude-beacon/claude-beacon)"
 )
+log = logging.getLogger(__name__)
+
 MAX_BYTES = 8 * 1024 * 1024
 """The largest body read; Claude's ``incidents.json``, the biggest document polled, is ~200 KB."""
 TIMEOUT = httpx.Timeout(connect=5.0, read=10.0, write=5.0, pool=5.0)
@@ -58,9 +62,11 @@ class Fetcher:
         self._validators: dict[str, dict[str, str]] = {}
         self._lock = threading.Lock()
 
-    def get(self, url: str, *, conditional: bool = True) -> Response | Failure:
+    def get(
+        self, url: str, *, conditional: bool = True, accept: str | None = None
+    ) -> Response | Failure:
         """One GET; a 304 comes back as a ``Response`` with an empty body."""
-        headers = {}
+        headers = {"Accept": accept} if accept else {}
         if conditional:
             with self._lock:
                 headers.update(self._validators.get(url, {}))
@@ -72,7 +78,7 @@ class Fetcher:
             return _connect_failure(url, exc)
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.DecodingError) as exc:
             return Failure(FailureKind.CONNECT, f"connection to {_host(url)} broke: {_why(exc)}")
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
             return Failure(FailureKind.CONNECT, f"request to {_host(url)} failed: {_why(exc)}")
 
     def forget(self, url: str) -> None:
@@ -124,12 +130,31 @@ class Fetcher:
 
 def new_client() -> httpx.Client:
     """The one client a process shares; it honours ``HTTPS_PROXY``/``NO_PROXY`` like other tools."""
-    return httpx.Client(
+    return environment_client(
         timeout=TIMEOUT,
         follow_redirects=True,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
     )
+
+
+def environment_client(**options: Any) -> httpx.Client:
+    """An ``httpx.Client`` that takes proxies and CA files from the environment, as users' tools do.
+
+    A proxy variable httpx cannot use (``socks4://``, ``ftp://``) would stop it from building a
+    client at all; the app then says so once and connects directly rather than never polling.
+    """
+    try:
+        return httpx.Client(**options)
+    except (ValueError, ImportError) as exc:
+        reason = _why(exc)
+        if reason not in _proxy_warnings:
+            _proxy_warnings.add(reason)
+            log.warning("proxy settings cannot be used (%s): connecting directly", reason)
+        return httpx.Client(**options, trust_env=False)
+
+
+_proxy_warnings: set[str] = set()
 
 
 def retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -167,9 +192,19 @@ def _connect_failure(url: str, exc: httpx.ConnectError) -> Failure:
     text = _why(exc)
     if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
         return Failure(FailureKind.TLS, f"TLS with {_host(url)} failed: {text}")
-    if "name or service not known" in text.lower() or "nodename nor servname" in text.lower():
+    if any(marker in text.lower() for marker in DNS_FAILURE_MARKERS):
         return Failure(FailureKind.CONNECT, f"cannot resolve {_host(url)} (DNS lookup failed)")
     return Failure(FailureKind.CONNECT, f"cannot connect to {_host(url)}: {text}")
+
+
+DNS_FAILURE_MARKERS = (
+    "name or service not known",  # glibc: no such name
+    "temporary failure in name resolution",  # glibc: no DNS server answered (offline)
+    "no address associated with hostname",
+    "nodename nor servname",  # macOS
+    "getaddrinfo failed",  # Windows
+)
+"""How each platform's resolver words a failed lookup, in the errors httpx passes on."""
 
 
 def _too_large(size: int, limit: int) -> Failure:

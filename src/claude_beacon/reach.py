@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage
-from claude_beacon.fetch import USER_AGENT
+from claude_beacon.fetch import USER_AGENT, environment_client
 
 
 @dataclass(frozen=True)
@@ -152,9 +152,7 @@ def _round_trip(
     headers = {"User-Agent": USER_AGENT, **dict(target.headers)}
     started = time.monotonic()
     try:
-        with httpx.Client(
-            verify=context or True, timeout=timeout, trust_env=proxied, follow_redirects=False
-        ) as client:
+        with _client(context, timeout, proxied) as client:
             status = client.get(target.url, headers=headers).status_code
     except httpx.TimeoutException as exc:
         raise _Failed(Stage.HTTP, f"no answer from {host} in {timeout:g} s") from exc
@@ -165,10 +163,17 @@ def _round_trip(
             stage = Stage.TLS
         message = f"request to {host} failed ({_why(exc)})"
         raise _Failed(stage, message, untrusted=untrusted) from exc
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
         raise _Failed(Stage.HTTP, f"request to {host} failed ({_why(exc)})") from exc
     timings["http"] = _ms(started)
     return status
+
+
+def _client(context: ssl.SSLContext | None, timeout: float, proxied: bool) -> httpx.Client:
+    verify: ssl.SSLContext | bool = context or True
+    if not proxied:
+        return httpx.Client(verify=verify, timeout=timeout, trust_env=False, follow_redirects=False)
+    return environment_client(verify=verify, timeout=timeout, follow_redirects=False)
 
 
 def _proxied(scheme: str, host: str) -> bool:

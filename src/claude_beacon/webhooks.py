@@ -19,7 +19,7 @@ from claude_beacon import report, wording
 from claude_beacon.config import Webhook
 from claude_beacon.core.model import Event
 from claude_beacon.core.schedule import Cadence, next_delay
-from claude_beacon.fetch import USER_AGENT, retry_after
+from claude_beacon.fetch import USER_AGENT, environment_client, retry_after
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 5
@@ -69,7 +69,7 @@ class Webhooks:
             self._thread.join(timeout)
 
     def _work(self) -> None:
-        client = self._client or httpx.Client(
+        client = self._client or environment_client(
             timeout=httpx.Timeout(10.0), headers={"User-Agent": USER_AGENT}
         )
         with client:
