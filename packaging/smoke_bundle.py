@@ -1,4 +1,5 @@
-"""Run the built bundle as a user would: ``--version``, then ``status --json`` against loopback.
+"""Run an installed claude-beacon as a user would: ``--version``, then ``status --json`` against
+loopback. CI runs it on the PyInstaller bundle and on a fresh ``pip install .``.
 
 python3 packaging/smoke_bundle.py dist/claude-beacon/claude-beacon
 """
@@ -39,7 +40,7 @@ def main() -> int:
         assert status.returncode == 1, status  # the recorded page shows a degraded component
         level = json.loads(status.stdout)["level"]
         assert level == "degraded", level
-    print(f"bundle ok: {version.stdout.strip()}, status --json -> {level} (exit 1)")
+    print(f"{executable} ok: {version.stdout.strip()}, status --json -> {level} (exit 1)")
     return 0
 
 
