@@ -9,14 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from markupsafe import escape
 
+from claude_beacon import guide
 from claude_beacon.config import Config
 from claude_beacon.core.feed import items_from_feed
 from claude_beacon.core.model import EventKind, Level, SourceSpec
 from claude_beacon.core.schedule import Cadence
+from claude_beacon.core.verdict import judge
 from claude_beacon.feedreader import entries
 from claude_beacon.fetch import Fetcher
 from claude_beacon.poller import Poller
+from claude_beacon.report import status_text
+from claude_beacon.trayview import tooltip
 from tests.conftest import fixture_bytes
 from tests.support import payloads
 from tests.support.statuspage_server import Reply, StatuspageServer, html_reply, json_reply
@@ -87,7 +92,11 @@ def test_a_blocked_api_is_read_through_the_alias(
     snapshot, _ = watcher.poll_once()
     (reading,) = snapshot.readings
     assert reading.ok and reading.path == "alias" and reading.level is Level.PARTIAL_OUTAGE
-    assert reading.limitations == (f"from {alias.url.split('//')[1]}, the page's other address",)
+    (limitation,) = reading.limitations
+    assert limitation.startswith(
+        f"from {alias.url.split('//')[1]}, the page's other address, since "
+    )
+    assert words in limitation  # the reason the API was not used is told, not kept back
     assert len(primary.requests_to(SUMMARY)) == 1
 
     for _ in range(2):  # the challenge is not asked again in a tight loop...
@@ -103,8 +112,8 @@ def test_a_blocked_api_is_read_through_the_alias(
     assert len(primary.requests_to(SUMMARY)) == 2
     assert len(alias.requests_to(SUMMARY)) == 8
     assert all("if-none-match" in r.headers for r in alias.requests_to(SUMMARY)[1:])
-    # the primary's own message is kept for whoever asks why
-    assert words in watcher._api_failure[watcher.config.sources[0].key].failure.message
+    failure = watcher.reader.api_failure(watcher.config.sources[0])
+    assert failure is not None and words in failure.message
 
 
 def test_the_feed_when_api_and_alias_fail_then_back_to_the_api(
@@ -127,7 +136,9 @@ def test_the_feed_when_api_and_alias_fail_then_back_to_the_api(
     snapshot, events = watcher.poll_once()
     (reading,) = snapshot.readings
     assert reading.ok and reading.path == "feed"
-    assert reading.limitations == ("from the incident feed; component states unavailable",)
+    (limitation,) = reading.limitations
+    assert limitation.startswith("from the incident feed; component states unavailable, since ")
+    assert "blocked this request (HTTP 405" in limitation
     assert reading.components == () and reading.level is Level.DEGRADED
     (item,) = reading.incidents
     assert (item.id, item.status, item.latest.body if item.latest else "") == (
@@ -253,3 +264,130 @@ def test_a_block_after_server_errors_backs_off_by_blocks_not_by_all_failures(
     watcher.poll_once()
     wait = watcher._due[watcher.config.sources[0].key] - clock.now
     assert 150 <= wait <= 300  # one block: 60 s x 5, drawn from its upper half
+
+
+def test_a_long_retry_after_on_a_challenge_is_waited_out_in_full(
+    primary: StatuspageServer, alias: StatuspageServer
+) -> None:
+    primary.set(SUMMARY, Reply(status=429, headers=(("Retry-After", "1000"),)))
+    alias.set_summary(payloads.summary())
+    clock = Clock()
+    watcher = poller(primary, alias.url, clock=clock)
+    for _ in range(16):  # 16 minutes: past every backoff a block earns, short of 1000 s
+        watcher.poll_once()
+        clock.now += 60
+    assert len(primary.requests_to(SUMMARY)) == 1
+    clock.now += 60
+    watcher.poll_once()
+    assert len(primary.requests_to(SUMMARY)) == 2
+
+
+def test_a_failing_fallback_backs_off_on_its_own(
+    primary: StatuspageServer, alias: StatuspageServer
+) -> None:
+    """Primary and alias both blocked: neither is asked every round; the feed carries on."""
+    primary.set(SUMMARY, html_reply(CHALLENGE, status=405))
+    primary.set(FEED, feed_reply([]))
+    alias.set(SUMMARY, html_reply(CHALLENGE, status=403))
+    clock = Clock()
+    watcher = poller(primary, alias.url, clock=clock)
+    for _ in range(10):
+        snapshot, _ = watcher.poll_once()
+        assert snapshot.readings[0].path == "feed"
+        clock.now += 15
+    assert len(primary.requests_to(SUMMARY)) == 1
+    assert len(alias.requests_to(SUMMARY)) == 1  # a block waits 5 intervals (150-300 s) at least
+    feed = primary.requests_to(FEED)
+    assert len(feed) == 10
+    assert all("if-none-match" in r.headers for r in feed[1:])  # the feed is conditional too
+    assert "application/atom+xml" in feed[0].headers["accept"]
+
+
+def test_a_stale_feed_that_lacks_an_open_incident_does_not_end_it(
+    primary: StatuspageServer,
+) -> None:
+    """Opened on the API, the API blocked, a feed that does not list it yet: nothing is told
+    until the API is back and says the incident was resolved, once."""
+    incident = payloads.incident("inc4", "Errors", updates=[("c1", "investigating", "On it.")])
+    primary.set_summary(payloads.summary(incidents=[incident]))
+    clock = Clock()
+    watcher = poller(primary, clock=clock)
+    assert [e.kind for e in watcher.poll_once()[1]] == [EventKind.INCIDENT_OPENED]
+
+    primary.set(SUMMARY, Reply(status=403))
+    primary.set(FEED, feed_reply([]))
+    for _ in range(30):  # well past the patience for items that leave a summary
+        clock.now += 60
+        snapshot, events = watcher.poll_once()
+        assert events == ()
+    assert snapshot.readings[0].path == "feed"
+
+    resolved = payloads.incident(
+        "inc4",
+        "Errors",
+        status="resolved",
+        updates=[("c2", "resolved", "Fixed."), ("c1", "investigating", "On it.")],
+    )
+    primary.set(INCIDENTS, json_reply(payloads.incidents_page([resolved])))
+    primary.set_summary(payloads.summary())
+    clock.now += 3600
+    _, events = watcher.poll_once()
+    assert [(e.kind, e.body) for e in events] == [(EventKind.INCIDENT_RESOLVED, "Fixed.")]
+    clock.now += 60
+    assert watcher.poll_once()[1] == ()
+
+
+def test_the_way_a_page_was_read_is_said_in_status_tooltip_and_guide(
+    primary: StatuspageServer, alias: StatuspageServer
+) -> None:
+    primary.set(SUMMARY, html_reply(CHALLENGE, status=405))
+    alias.set_summary(payloads.summary({API: "partial_outage"}))
+    snapshot, _ = poller(primary, alias.url).poll_once()
+    alias_host = alias.url.split("//")[1]
+    why = "127.0.0.1 blocked this request (HTTP 405, likely a CDN challenge)"
+    said = f"Read from {alias_host}, the page's other address, since {why}."
+    assert said in status_text(snapshot).splitlines()[1]
+    assert f"Claude (read via {alias_host}, its other address): partial outage" in tooltip(snapshot)
+    assert escape(said) in guide.render(snapshot, judge(snapshot, ()))
+
+    alias.set(SUMMARY, Reply(status=503))
+    primary.set(FEED, feed_reply([]))
+    snapshot, _ = poller(primary, alias.url).poll_once()
+    said = f"Read from the incident feed; component states unavailable, since {why}."
+    assert said in status_text(snapshot).splitlines()[1]
+    assert "Claude (from the incident feed; component states unavailable): all systems" in (
+        tooltip(snapshot)
+    )
+    assert escape(said) in guide.render(snapshot, judge(snapshot, ()))
+
+
+def test_component_states_are_kept_through_a_stretch_on_the_feed(
+    primary: StatuspageServer,
+) -> None:
+    """The feed knows no components: a change that happened meanwhile is still told after."""
+    primary.set_summary(payloads.summary({API: "operational"}))
+    clock = Clock()
+    watcher = poller(primary, clock=clock)
+    watcher.poll_once()
+    primary.set(SUMMARY, Reply(status=403))
+    primary.set(FEED, feed_reply([]))
+    clock.now += 60
+    assert watcher.poll_once()[0].readings[0].path == "feed"
+    primary.set_summary(payloads.summary({API: "partial_outage"}))
+    clock.now += 3600
+    _, events = watcher.poll_once()
+    assert [(e.kind, e.title) for e in events] == [
+        (EventKind.COMPONENT_CHANGED, f"{API} is now partial outage")
+    ]
+
+
+def test_an_unknown_zone_abbreviation_takes_the_offset_the_feed_was_written_with() -> None:
+    recorded = fixture_bytes("saucelabs-history-1.atom")
+    renamed = recorded.replace(b" PST&lt;", b" XYZT&lt;").replace(b" PDT&lt;", b" XYZT&lt;")
+    assert renamed != recorded
+    expected = items_from_feed(entries(recorded))
+    read = items_from_feed(entries(renamed))
+    # Every entry was published with the page's own offset (-08:00 or -07:00), so every
+    # stamp lands where the abbreviations put it.
+    times = [[u.at for u in item.updates] for item in read]
+    assert times == [[u.at for u in item.updates] for item in expected]

@@ -14,6 +14,9 @@ import feedparser
 
 from claude_beacon.core.feed import FeedEntry
 
+ACCEPT = "application/atom+xml, application/rss+xml;q=0.9, application/xml;q=0.8, */*;q=0.5"
+"""What a feed request accepts, so a server that negotiates sends the feed, not JSON or HTML."""
+
 
 class FeedError(ValueError):
     """The body is not a readable feed."""
@@ -26,7 +29,6 @@ def entries(body: bytes) -> list[FeedEntry]:
         raise FeedError(f"not a readable feed ({reason})")
     found = []
     for entry in parsed.entries:
-        moment = entry.get("published_parsed") or entry.get("updated_parsed")
         content = entry.get("content")
         markup = content[0].get("value", "") if content else entry.get("summary", "")
         found.append(
@@ -34,11 +36,21 @@ def entries(body: bytes) -> list[FeedEntry]:
                 link=entry.get("link", ""),
                 title=entry.get("title", ""),
                 content_html=markup,
-                published=(
-                    datetime.fromtimestamp(calendar.timegm(moment), UTC)
-                    if moment
-                    else datetime.now(UTC)
-                ),
+                published=_published(entry),
             )
         )
     return found
+
+
+def _published(entry: feedparser.FeedParserDict) -> datetime:
+    """When the entry was published, in the page's own offset where the feed gives one: it
+    tells the zone of the entry's update stamps when their abbreviation is not a known one."""
+    for key in ("published", "updated"):
+        try:
+            moment = datetime.fromisoformat(entry.get(key, ""))
+        except (TypeError, ValueError):
+            continue
+        if moment.tzinfo is not None:
+            return moment
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    return datetime.fromtimestamp(calendar.timegm(parsed), UTC) if parsed else datetime.now(UTC)

@@ -48,7 +48,7 @@ def status_text(snapshot: Snapshot, colour: bool = False) -> str:
         if reading.description:
             head += f" ({reading.description})"
         lines.append(f"{BOLD}{head}{RESET}" if colour else head)
-        lines.extend(f"  ({limit})" for limit in reading.limitations)
+        lines.extend(f"  Read {limit}." for limit in reading.limitations)
         width = max((len(c.name) for c in reading.components), default=0)
         for component in reading.components:
             symbol = paint(component.level, wording.SYMBOLS[component.level])

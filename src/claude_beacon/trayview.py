@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from claude_beacon import wording
 from claude_beacon.core.model import Level, Reading, Snapshot
@@ -54,8 +55,10 @@ def _source_line(reading: Reading, now: datetime | None) -> str:
     name = reading.source.name
     if reading.failure:
         return f"{name}: unknown — {reading.failure.message}"
-    if reading.path == "feed":
+    if reading.from_feed:
         name = f"{name} (from the incident feed; component states unavailable)"
+    elif reading.path == "alias":
+        name = f"{name} (read via {urlsplit(reading.page_base).netloc}, its other address)"
     if reading.level is Level.OPERATIONAL:
         return f"{name}: all systems operational"
     affected = [c.name for c in reading.problem_components]

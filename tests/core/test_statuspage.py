@@ -170,9 +170,13 @@ def test_maintenance_indicator_is_understood() -> None:
         (b"<!DOCTYPE html><html><body>Just a moment...</body></html>", "HTML", "blocked"),
         (b'{"page": {"id": "x"}, "components": [', "invalid JSON", "bad_payload"),
         (b"[1, 2, 3]", "JSON object", "bad_payload"),
-        (b"", "invalid JSON", "bad_payload"),
+        (b"", "empty answer", "blocked"),
         (b"\xff\xfe\x00garbage\x81", "invalid JSON", "bad_payload"),
         (b'{"hello": "world"}', "JSON without", "blocked"),
+        (b'{"status": "blocked"}', "JSON without", "blocked"),
+        (b'{"incidents": []}', "JSON without", "blocked"),
+        (b"Access denied\n", "text page", "blocked"),
+        (b"\xef\xbb\xbf  <html><body>Checking your browser</body></html>", "HTML", "blocked"),
     ],
 )
 def test_bad_bodies_become_a_failed_reading(body: bytes, words: str, kind: str) -> None:

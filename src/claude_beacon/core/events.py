@@ -81,7 +81,12 @@ def diff(
         initialised=True,
         seen=seen,
         tracked=step.tracked,
-        components={c.id: c.level for c in reading.components},
+        # The feed knows no component states: keep the last known ones to compare with later.
+        components=(
+            dict(memory.components)
+            if reading.from_feed
+            else {c.id: c.level for c in reading.components}
+        ),
         filter=reading.source.components,
         failures=0,
         down=False,
@@ -235,6 +240,8 @@ class _Step:
         for item_id, tracked in list(self.tracked.items()):
             if item_id in present:
                 continue
+            if self.reading.from_feed and (history is None or item_id not in history):
+                continue  # a feed holds only its latest entries: its silence proves nothing
             if tracked.kind is ItemKind.MAINTENANCE and _started(tracked):
                 self._ended(item_id, tracked, None)
                 continue

@@ -21,7 +21,8 @@ FEED_UPDATE_PREFIX = "feed-"
 """Feed updates have no ids of their own; theirs are made from their time."""
 ZONES = {
     "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3,
-    "BST": 1, "IST": 5.5, "JST": 9, "AEST": 10, "AEDT": 11,
+    "BST": 1, "MSK": 3, "JST": 9, "KST": 9, "SGT": 8, "HKT": 8, "AEST": 10, "AEDT": 11,
+    "NZST": 12, "NZDT": 13, "HST": -10, "AKST": -9, "AKDT": -8,
     "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
 }  # fmt: skip
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -117,12 +118,19 @@ def _carry_status(updates: list[Update]) -> list[Update]:
 
 
 def _time(stamp: re.Match[str], published: datetime) -> datetime | None:
-    """'Nov 14, 14:07 PST' has no year: the one that puts it closest before ``published``."""
+    """'Nov 14, 14:07 PST' has no year: the one that puts it closest before ``published``.
+
+    An abbreviation not in ``ZONES`` (many are ambiguous) takes the offset ``published`` was
+    written with, which is the page's own zone.
+    """
     month = MONTHS.get(stamp.group(1).lower()[:3])
     if month is None:
         return None
-    offset = ZONES.get((stamp.group(5) or "UTC").upper(), 0)
-    zone = timezone(timedelta(hours=offset))
+    abbreviation = (stamp.group(5) or "UTC").upper()
+    if abbreviation in ZONES:
+        zone = timezone(timedelta(hours=ZONES[abbreviation]))
+    else:
+        zone = timezone(published.utcoffset() or timedelta())
     day, hour, minute = int(stamp.group(2)), int(stamp.group(3)), int(stamp.group(4))
     reference = published.astimezone(UTC)
     for year in (reference.year, reference.year - 1, reference.year + 1):

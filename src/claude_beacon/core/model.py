@@ -173,6 +173,11 @@ class Reading:
         return self.failure is None
 
     @property
+    def from_feed(self) -> bool:
+        """Read from the history feed: no component states, and only the feed's recent items."""
+        return self.path == "feed"
+
+    @property
     def problem_components(self) -> tuple[Component, ...]:
         return tuple(c for c in self.components if c.level > Level.OPERATIONAL)
 

@@ -10,10 +10,11 @@ import random
 from dataclasses import dataclass
 
 MAX_RETRY_AFTER = 3600.0
+"""A longer ``Retry-After`` is taken as an hour: a typo on the server must not silence us."""
 BLOCKED_FACTOR = 5.0
 """A blocked request (a CDN challenge) waits this many intervals at first, doubling after."""
 BLOCKED_CAP = 1800.0
-"""A longer ``Retry-After`` is taken as an hour: a typo on the server must not silence us."""
+"""The longest a blocked request waits, unless a ``Retry-After`` asks for more."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +60,45 @@ def next_delay(
     if retry_after is not None and retry_after > 0:
         delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
     return delay
+
+
+class PathBackoff:
+    """When each way of reading a page (its API, its other host, its feed) may be tried again.
+
+    A way that failed waits out a backoff of its own while the others keep the reading current,
+    so neither a blocked API nor a fallback that fails too is asked every round. Times are the
+    caller's clock readings; nothing here reads a clock.
+    """
+
+    def __init__(self, cadence: Cadence, rng: random.Random) -> None:
+        self.cadence = cadence
+        self.rng = rng
+        self._failures: dict[object, int] = {}
+        self._until: dict[object, float] = {}
+
+    def ready(self, path: object, now: float) -> bool:
+        return now >= self._until.get(path, 0.0)
+
+    def failures(self, path: object) -> int:
+        """Failures of this way in a row."""
+        return self._failures.get(path, 0)
+
+    def failed(
+        self, path: object, now: float, *, blocked: bool, retry_after: float | None = None
+    ) -> float:
+        """Record a failure; returns the seconds this way now waits."""
+        failures = self._failures[path] = self._failures.get(path, 0) + 1
+        delay = next_delay(
+            self.cadence,
+            healthy=True,
+            failures=failures,
+            rng=self.rng,
+            retry_after=retry_after,
+            blocked=blocked,
+        )
+        self._until[path] = now + delay
+        return delay
+
+    def succeeded(self, path: object) -> None:
+        self._failures.pop(path, None)
+        self._until.pop(path, None)

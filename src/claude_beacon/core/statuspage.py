@@ -44,6 +44,7 @@ INCIDENT_STATUSES = frozenset(
 )
 MAINTENANCE_STATUSES = frozenset({"scheduled", "in_progress", "verifying", "completed"})
 DOCUMENT_KEYS = ("status", "components", "incidents", "scheduled_maintenances")
+DOCUMENT_SHAPE = "a page object, status, components, incidents or scheduled maintenances"
 CAUTIOUS_LEVEL = Level.DEGRADED
 """What an enum value this code has never seen counts as: a problem, but not an outage."""
 
@@ -61,10 +62,18 @@ class PayloadError(ValueError):
 
 
 def decode(body: bytes) -> dict[str, Any]:
-    """Bytes -> the top-level JSON object, or ``PayloadError`` saying what was wrong."""
-    head = body[:200].lstrip().lower()
-    if head.startswith((b"<!doctype", b"<html", b"<?xml", b"<")):
+    """Bytes -> the top-level JSON object, or ``PayloadError`` saying what was wrong.
+
+    A body that does not even start like JSON (an HTML or text page, an empty answer) is what a
+    CDN sends an automated client it blocks; JSON that breaks off is a damaged answer instead.
+    """
+    head = body[:200].removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if head.startswith(b"<"):
         raise PayloadError("got an HTML/XML page instead of JSON", challenge=True)
+    if not head:
+        raise PayloadError("got an empty answer instead of JSON", challenge=True)
+    if head[:1].isalpha():
+        raise PayloadError("got a text page instead of JSON", challenge=True)
     try:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -81,8 +90,8 @@ def parse_summary(body: bytes | Mapping[str, Any], source: SourceSpec, at: datet
     """
     try:
         data = decode(body) if isinstance(body, bytes) else dict(body)
-        if not any(key in data for key in DOCUMENT_KEYS):
-            raise PayloadError(f"JSON without any of {', '.join(DOCUMENT_KEYS)}", challenge=True)
+        if not _is_document(data):
+            raise PayloadError(f"JSON without {DOCUMENT_SHAPE}", challenge=True)
     except PayloadError as exc:
         return Reading(source=source, at=at, level=Level.UNKNOWN, failure=payload_failure(exc))
     warnings: list[str] = []
@@ -123,6 +132,18 @@ def parse_summary(body: bytes | Mapping[str, Any], source: SourceSpec, at: datet
         maintenances=maintenances,
         warnings=tuple(dict.fromkeys(warnings)),
     )
+
+
+def _is_document(data: Mapping[str, Any]) -> bool:
+    """Whether JSON is a Statuspage document: every one has its ``page``, and one without it
+    must still carry status or items. A gateway's ``{"status": "blocked"}`` or an empty
+    ``{"incidents": []}`` is not evidence that all is well."""
+    if isinstance(data.get("page"), dict):
+        return any(key in data for key in DOCUMENT_KEYS)
+    status = data.get("status")
+    if isinstance(status, dict) and "indicator" in status:
+        return True
+    return any(isinstance(data.get(key), list) and data[key] for key in DOCUMENT_KEYS[1:])
 
 
 def payload_failure(exc: PayloadError) -> Failure:
