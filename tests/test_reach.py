@@ -17,6 +17,7 @@ import trustme
 
 from claude_beacon.core.probes import ProbeRole, Stage
 from claude_beacon.reach import Target, probe, probe_all
+from tests.support.statuspage_server import Reply, StatuspageServer
 
 SECRET = "sk-ant-api03-SECRET"
 
@@ -195,3 +196,14 @@ def test_a_round_is_as_slow_as_its_slowest_probe(http: Server, silent: str) -> N
     assert time.monotonic() - started < 2.5
     assert [r.name for r in results] == ["a", "b", "c"]
     assert [r.ok for r in results] == [True, False, True]
+
+
+def test_a_body_that_drips_in_does_not_hold_the_probe() -> None:
+    """The answer's status line is what counts; a slow body is not waited for."""
+    with StatuspageServer() as server:
+        server.set("/slow", Reply(body=b"x" * 200, fault="drip"))
+        started = time.monotonic()
+        result = probe(Target("api", f"{server.url}/slow", ProbeRole.CLAUDE), timeout=1)
+        took = time.monotonic() - started
+    assert (result.ok, result.status) == (True, 200)
+    assert took < 1.5

@@ -207,7 +207,11 @@ def guide_command(config: Config) -> int:
     snapshot, probes, fetcher = check_everything(config)
     verdict = judge(snapshot, probes, remember(ProbeMemory(), probes))
     page = guide.render(snapshot, verdict, probes, diagnostics.history(fetcher, config))
-    path = guide.write(page)
+    try:
+        path = guide.write(page)
+    except OSError as exc:
+        print(f"claude-beacon: cannot write the troubleshooting guide: {exc}", file=sys.stderr)
+        return 1
     if guide.open_in_browser(path):
         print(f"Opened the troubleshooting guide: {path}")
     else:

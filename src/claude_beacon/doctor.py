@@ -72,9 +72,12 @@ def as_text(
     ]
     if not probes:
         lines.append("  (no checks configured)")
-    width = max((len(p.name) for p in probes), default=0)
-    for probe in probes:
-        lines.append(f"  {probe.name:<{width}}  {_outcome(probe)}")
+    names = [p.name for p in probes]
+    # Two checks of one host (the edge and the key's check, or loopback in a test) by URL.
+    labels = [p.url if names.count(p.name) > 1 else p.name for p in probes]
+    width = max((len(label) for label in labels), default=0)
+    for probe, label in zip(probes, labels, strict=True):
+        lines.append(f"  {label:<{width}}  {_outcome(probe)}")
         lines.append(f"  {'':<{width}}  {_timings(probe)}")
     return "\n".join(lines)
 

@@ -64,6 +64,7 @@ def checklist(status_page: str) -> tuple[Step, ...]:
             (
                 Link("Status page", status_page),
                 Link("Downdetector", "https://downdetector.com/status/claude-ai/"),
+                Link("r/ClaudeAI", "https://www.reddit.com/r/ClaudeAI/"),
             ),
         ),
         Step(
@@ -98,7 +99,7 @@ def checklist(status_page: str) -> tuple[Step, ...]:
         Step("playbook", "Write down your outage playbook, so the next time is quicker."),
         Step(
             "support",
-            "Contact support with the report from `claude-beacon doctor` attached.",
+            "Contact support with the report that claude-beacon doctor prints attached.",
             (Link("Anthropic support", "https://support.anthropic.com"),),
         ),
     )

@@ -55,7 +55,7 @@ DESCRIPTIONS: dict[Look, str] = {
     Look.PARTIAL_OUTAGE: "partial outage: half-filled circle on orange",
     Look.MAJOR_OUTAGE: "major outage: cross on red",
     Look.UNKNOWN: "unknown: question mark on grey",
-    Look.LOCAL_PROBLEM: "problem on this machine: computer screen on purple",
+    Look.LOCAL_PROBLEM: "problem seen from here, not on the status page: screen on purple",
 }
 
 _BY_LEVEL: dict[Level, Look] = {level: Look(level.key) for level in Level}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
+import threading
 import time
 import urllib.request
 from collections.abc import Sequence
@@ -92,15 +93,33 @@ def probe_all(
 
 def _resolve(host: str, port: int, timeout: float, timings: dict[str, float]) -> tuple:
     started = time.monotonic()
-    try:
-        # getaddrinfo has no timeout of its own; the system resolver's applies.
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise _Failed(Stage.DNS, f"DNS lookup for {host} failed ({_why(exc)})") from exc
-    timings["dns"] = _ms(started)
-    if time.monotonic() - started > timeout:
+    lookup = _Lookup(host, port)
+    # getaddrinfo has no timeout of its own (the system resolver's can be 20 s and more): it
+    # runs on a thread of its own that is left behind if it takes too long.
+    threading.Thread(target=lookup.run, name="beacon-dns", daemon=True).start()
+    if not lookup.done.wait(timeout):
         raise _Failed(Stage.DNS, f"DNS lookup for {host} took over {timeout:g} s")
-    return infos[0][4]
+    if isinstance(lookup.result, Exception):
+        error = lookup.result
+        raise _Failed(Stage.DNS, f"DNS lookup for {host} failed ({_why(error)})") from error
+    timings["dns"] = _ms(started)
+    return lookup.result
+
+
+class _Lookup:
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.done = threading.Event()
+        self.result: tuple | Exception = ()
+
+    def run(self) -> None:
+        try:
+            infos = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)
+            self.result = infos[0][4]
+        except (OSError, UnicodeError) as exc:
+            self.result = exc
+        finally:
+            self.done.set()
 
 
 def _handshake(
@@ -152,8 +171,13 @@ def _round_trip(
     headers = {"User-Agent": USER_AGENT, **dict(target.headers)}
     started = time.monotonic()
     try:
-        with _client(context, timeout, proxied) as client:
-            status = client.get(target.url, headers=headers).status_code
+        # Only the status line and headers are waited for: a body that drips in slowly is
+        # the server's business, not a measure of whether it answers.
+        with (
+            _client(context, timeout, proxied) as client,
+            client.stream("GET", target.url, headers=headers) as reply,
+        ):
+            status = reply.status_code
     except httpx.TimeoutException as exc:
         raise _Failed(Stage.HTTP, f"no answer from {host} in {timeout:g} s") from exc
     except httpx.ConnectError as exc:

@@ -112,11 +112,29 @@ SITUATIONS = [
     ),
     (
         page(),
-        [fail(API, Stage.HTTP), NET],
+        [fail(API, Stage.HTTP, error="no answer from api.anthropic.com in 5 s"), NET],
         ProbeMemory(failing_rounds=1),
-        Finding.ALL_GOOD,
+        Finding.FAILING_NOW,
         Level.OPERATIONAL,
-        "All good",
+        "Anthropic reports all systems operational, but api.anthropic.com failed from here just"
+        " now (no answer from api.anthropic.com in 5 s)",
+    ),
+    (
+        page(),
+        [ProbeResult(API, f"https://{API}/", ProbeRole.CLAUDE, NOW, True, status=503), NET],
+        None,
+        Finding.FAILING_NOW,
+        Level.OPERATIONAL,
+        "api.anthropic.com failed from here just now (HTTP 503)",
+    ),
+    (
+        page(),
+        [fail(API, Stage.CONNECT)],  # no neutral site configured to compare with
+        None,
+        Finding.BLOCKED_HERE,
+        Level.OPERATIONAL,
+        "Anthropic reports all systems operational, but this machine cannot reach"
+        " api.anthropic.com",
     ),
     (
         page(),
@@ -194,3 +212,21 @@ def test_latency_baseline_learns_and_slow_rounds_do_not_move_it() -> None:
     memory = remember(memory, [ok(API, ms=120)])
     assert memory.slow_rounds == 0
     assert remember(ProbeMemory(), [NET]) == ProbeMemory()  # only Claude's probes count
+
+
+def test_a_refused_or_limited_key_is_not_an_api_failure() -> None:
+    refused = fail("api.anthropic.com/v1/models", Stage.HTTP, ProbeRole.API_AUTH, status=401)
+    memory = ProbeMemory()
+    for _ in range(5):
+        memory = remember(memory, [ok(API), refused, NET])
+    assert memory.failing_rounds == 0
+    verdict = judge(page(), [ok(API), refused, NET], memory)
+    assert verdict.finding is Finding.ALL_GOOD
+    assert verdict.advice == "Your API key was refused (HTTP 401): check or replace it."
+    limited = fail("api.anthropic.com/v1/models", Stage.HTTP, ProbeRole.API_AUTH, status=429)
+    assert "rate-limited" in judge(page(), [ok(API), limited, NET]).advice
+
+
+def test_all_good_claims_claude_answers_only_when_a_probe_did() -> None:
+    assert "Claude answers from here" in judge(page(), [ok(API), NET]).headline
+    assert "Claude answers" not in judge(page(), [NET]).headline

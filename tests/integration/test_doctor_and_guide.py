@@ -83,6 +83,35 @@ def test_guide_is_written_and_opened(server: StatuspageServer, isolated_home: Pa
     html = page.read_text()
     assert "Anthropic reports a major outage of Claude Code" in html
     assert SECRET not in html
+    assert '<meta http-equiv="Content-Security-Policy" content="default-src \'none\';' in html
+    for practice in (
+        "official status page, a third-party monitor and community channels",
+        "Rule out your own connection",
+        "captive portal",
+        "restart the client or editor, clear its cache, log in again",
+        "a smaller model, or try again later",
+        "exponential backoff and jitter",
+        "a bounded number of attempts and a cap on the total wait",
+        "Switch endpoint or region",
+        "a read-only or cached path, or another provider",
+        "Subscribe to status updates",
+        "outage playbook",
+        "Contact support with the report that claude-beacon doctor prints",
+    ):
+        assert practice in html, practice
+
+
+def test_guide_that_cannot_be_written_says_why_without_a_traceback(
+    server: StatuspageServer, isolated_home: Path
+) -> None:
+    server.set_summary(payloads.summary())
+    blocker = isolated_home / "not-a-directory"
+    blocker.write_text("")
+    env = os.environ | {"XDG_CACHE_HOME": str(blocker), "BROWSER": "/nonexistent/browser %s"}
+    result = run("guide", "--config", str(write_config(isolated_home, server.url)), env=env)
+    assert result.returncode == 1
+    assert result.stderr.startswith("claude-beacon: cannot write the troubleshooting guide: ")
+    assert "Traceback" not in result.stderr
 
 
 def test_guide_without_a_browser_says_where_the_page_is(

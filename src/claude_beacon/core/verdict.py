@@ -32,6 +32,8 @@ class Finding(Enum):
     TLS_INTERCEPTED = "tls_intercepted"
     BLOCKED_HERE = "blocked_here"
     EARLY_WARNING = "early_warning"
+    FAILING_NOW = "failing_now"
+    """Claude fails from here this round, the page is green: not yet enough for a warning."""
     PAGE_UNREADABLE = "page_unreadable"
 
 
@@ -125,15 +127,15 @@ def judge(
             "Corporate proxies and security software do this. Ask IT to exempt Claude's hosts,"
             " or give your tools the proxy's CA (SSL_CERT_FILE, NODE_EXTRA_CA_CERTS).",
         )
+    said = "all systems operational" if level is Level.OPERATIONAL else level.label
     unreachable = [p for p in claude if not p.ok and p.failed_at in (Stage.DNS, Stage.CONNECT)]
-    if unreachable and internet_works:
+    if unreachable and internet_works is not False:
         names = ", ".join(sorted({p.name for p in unreachable}))
-        said = "all systems operational" if level is Level.OPERATIONAL else level.label
+        rest = " while the rest of the internet works" if internet_works else ""
         return Verdict(
             Finding.BLOCKED_HERE,
             level,
-            f"Anthropic reports {said}, but this machine cannot reach {names} while the rest"
-            " of the internet works",
+            f"Anthropic reports {said}, but this machine cannot reach {names}{rest}",
             "Check VPN, proxy, firewall and DNS settings for these hosts.",
         )
     page_green = reading is not None and reading.ok and level <= Level.MAINTENANCE
@@ -162,12 +164,25 @@ def judge(
             f"The status page cannot be read ({why}).{works}",
             "Open the status page in a browser to confirm.",
         )
+    failing = [p for p in claude if _edge_failure(p)]
+    if failing:
+        names = _join(sorted({p.name for p in failing}))
+        return Verdict(
+            Finding.FAILING_NOW,
+            level,
+            f"Anthropic reports {said}, but {names} failed from here just now"
+            f" ({failing[0].error or f'HTTP {failing[0].status}'})",
+            "Retry with backoff. If it keeps failing, claude-beacon warns you after three rounds.",
+        )
     if level is Level.MAINTENANCE:
         names = ", ".join(m.name for m in reading.maintenances if m.in_progress)
         return Verdict(Finding.MAINTENANCE, level, f"Scheduled maintenance in progress: {names}")
-    answer = " and Claude answers from here" if claude else ""
+    answer = " and Claude answers from here" if any(p.ok for p in claude) else ""
     return Verdict(
-        Finding.ALL_GOOD, level, f"All good: Anthropic reports all systems operational{answer}"
+        Finding.ALL_GOOD,
+        level,
+        f"All good: Anthropic reports all systems operational{answer}",
+        _key_advice(probes),
     )
 
 
@@ -180,7 +195,19 @@ def _edge_failure(probe: ProbeResult) -> bool:
     """A failure that says the service struggles, not that this machine cannot get there."""
     if probe.status is not None and probe.status >= 500:
         return True  # answered, with a server error (the API's 529 "overloaded" among them)
+    if probe.role is ProbeRole.API_AUTH and probe.status is not None:
+        return False  # a 4xx to the key's check is about the key or its quota, not the API
     return not probe.ok and probe.failed_at is Stage.HTTP  # connected, then no answer in time
+
+
+def _key_advice(probes: Sequence[ProbeResult]) -> str:
+    """What the authenticated check says of the key itself, when it was refused or limited."""
+    for probe in probes:
+        if probe.role is ProbeRole.API_AUTH and probe.status in (401, 403):
+            return f"Your API key was refused (HTTP {probe.status}): check or replace it."
+        if probe.role is ProbeRole.API_AUTH and probe.status == 429:
+            return "Your API key is being rate-limited (HTTP 429): slow down or check its limits."
+    return ""
 
 
 def _reported(reading: Reading) -> str:
