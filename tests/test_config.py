@@ -113,6 +113,17 @@ def test_template_is_commented_and_valid(tmp_path: Path) -> None:
     assert load(target).sources == (CLAUDE,)
 
 
+def test_the_templates_commented_kinds_are_the_default_ones(tmp_path: Path) -> None:
+    """Uncommenting the template's list must not quietly switch a kind off."""
+    lines = config.template().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("# kinds = ["))
+    end = next(i for i in range(start, len(lines)) if lines[i].rstrip().endswith("]"))
+    listed = "\n".join(line.removeprefix("#") for line in lines[start : end + 1])
+    path = tmp_path / "c.toml"
+    path.write_text(f"[notifications]\n{listed}\n")
+    assert load(path).notify.kinds == config.DEFAULT_NOTIFY_KINDS
+
+
 def test_notifications_and_diagnostics_tables_are_read(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_text(

@@ -207,3 +207,14 @@ def test_committed_assets_match_what_the_code_draws() -> None:
             assert_close(image.convert("RGB"), icons.draw(look, size), name)
     with Image.open(ASSETS / "claude-beacon.png") as app:
         assert_close(app.convert("RGBA"), icons.draw_app_icon(256), "claude-beacon.png")
+    hicolor = sorted((ASSETS / "hicolor").glob("*/apps/claude-beacon.png"))
+    assert len(hicolor) >= 6
+    for path in hicolor:
+        size = int(path.parts[-3].split("x")[0])
+        with Image.open(path) as image:
+            assert_close(image.convert("RGBA"), icons.draw_app_icon(size), str(path))
+    with Image.open(ASSETS / "claude-beacon.ico") as ico:
+        for size, _ in sorted(ico.info["sizes"]):
+            ico.size = (size, size)
+            ico.load()
+            assert_close(ico.convert("RGBA"), icons.draw_app_icon(size), f"ico {size}")

@@ -128,6 +128,25 @@ def test_a_broken_notification_service_is_survived_and_reported() -> None:
     assert notifier.problem and "No usable implementation" in notifier.problem
 
 
+def test_a_service_that_breaks_and_recovers_is_announced_each_time_it_changes() -> None:
+    """The tray redraws its tooltip when notifications stop or start working, not a poll later."""
+    changes: list[str | None] = []
+    recorder = Recorder(fail=RuntimeError("bus gone"))
+    notifier = Notifier(recorder, burst_window=0.0)
+    notifier.on_problem = lambda: changes.append(notifier.problem)
+    notifier.start()
+    notifier.post([event(n=1)])
+    notifier.post([event(n=2)])
+    deadline = time.monotonic() + 5
+    while len(recorder.calls) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    recorder.fail = None
+    notifier.post([event(n=3)])
+    notifier.stop(timeout=2)
+    assert len(recorder.calls) == 3
+    assert changes == ["notifications unavailable: bus gone", None]
+
+
 def test_a_slow_service_never_blocks_the_caller() -> None:
     release = threading.Event()
     notifier = Notifier(lambda _t, _b: release.wait(5), burst_window=0.0)

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import webbrowser
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -49,6 +50,8 @@ if TYPE_CHECKING:
     from claude_beacon.tray import Tray
 
 log = logging.getLogger(__name__)
+QUIT_BUDGET = 0.8
+"""Seconds Quit waits in all for the workers to finish what they are doing."""
 PAUSE_KEY = "notifications_paused_until"
 SNOOZE_KEY = "sources_snoozed_until"
 MORNING_HOUR = 8
@@ -69,7 +72,12 @@ class App:
         self.snoozes = Snoozes(
             _load_snoozes(self.poller.setting(SNOOZE_KEY)), self._remember_snoozes
         )
-        self.notifier = Notifier(rules=config.notify, pause=self.pause, gate=self._source_allows)
+        self.notifier = Notifier(
+            rules=config.notify,
+            pause=self.pause,
+            gate=self._source_allows,
+            on_problem=lambda: self._show(self.poller.snapshot),
+        )
         self._sources = {source.key: source for source in config.sources}
         self.diagnostics = Diagnostics(config, on_round=self._probed)
         self.history = History(paths.history_file())
@@ -194,13 +202,13 @@ class App:
         if self._quit.is_set():
             return
         self._quit.set()
-        self.poller.stop(0.5)
-        self.diagnostics.stop(0.2)
-        self.hooks.stop(0.1)
-        self.webhooks.stop(0.1)
-        self.notifier.stop(0.3)
         if self.tray is not None:
-            self.tray.stop()
+            self.tray.stop()  # the icon goes first: what the user sees answers at once
+        # Every worker is told to stop and given what is left of one budget: their threads
+        # are daemons, so one stuck in a slow service cannot hold the exit.
+        deadline = time.monotonic() + QUIT_BUDGET
+        for worker in (self.poller, self.diagnostics, self.hooks, self.webhooks, self.notifier):
+            worker.stop(max(0.0, deadline - time.monotonic()))
 
     def _publish(self, snapshot: Snapshot, events: tuple[Event, ...]) -> None:
         self.history.record(snapshot, events)
@@ -325,7 +333,17 @@ def open_url(url: str) -> None:
     if not url.startswith(("https://", "http://127.", "http://localhost", "http://[::1]")):
         log.warning("refused to open a link that is not https: %r", url)
         return
-    threading.Thread(target=webbrowser.open, args=(url,), name="beacon-open", daemon=True).start()
+    threading.Thread(target=_open_in_browser, args=(url,), name="beacon-open", daemon=True).start()
+
+
+_browser_lock = threading.Lock()
+
+
+def _open_in_browser(url: str) -> None:
+    # webbrowser finds its browsers lazily, and two first calls at once can lose one of them.
+    with _browser_lock:
+        if not webbrowser.open(url):
+            log.warning("no browser could be opened for %s", url)
 
 
 def open_path(path: Path) -> None:

@@ -25,11 +25,12 @@ from claude_beacon.core.model import Event
 
 log = logging.getLogger(__name__)
 APP_NAME = "claude-beacon"
-BURST_WINDOW = 0.5
+BURST_WINDOW = 2.0
 """Seconds after a first event during which further ones join it.
 
-A poll's events arrive together, and polls of a real page are at least 8 s apart: a short
-window gathers a burst without delaying every notification (measured by bench/latency.py).
+A poll's events arrive together, but several pages are polled on schedules of their own and
+the early warning comes from the probes: two seconds gather what happens "at once" across
+them, a small delay beside the tens of seconds a poll takes to notice (bench/latency.py).
 """
 BURST_SIZE = 3
 
@@ -87,8 +88,11 @@ class Notifier:
         pause: Pause | None = None,
         burst_window: float = BURST_WINDOW,
         gate: Callable[[Event], bool] | None = None,
+        on_problem: Callable[[], None] | None = None,
     ) -> None:
         self.send = send or platform_sender()
+        self.on_problem = on_problem or (lambda: None)
+        """Called when ``problem`` changes, so that the tooltip can say so at once."""
         self.rules = rules or NotifySettings()
         self.pause = pause or Pause()
         self.gate = gate or (lambda _event: True)
@@ -151,6 +155,7 @@ class Notifier:
     def _deliver(self, title: str, body: str) -> None:
         if self.pause.active():
             return
+        before = self.problem
         try:
             self.send(title, body)
             self.sent += 1
@@ -160,6 +165,8 @@ class Notifier:
             self.problem = f"notifications unavailable: {exc}"
         else:
             self.problem = None
+        if (before is None) != (self.problem is None):
+            self.on_problem()
 
 
 def compose(batch: Sequence[Event]) -> list[tuple[str, str]]:

@@ -49,8 +49,8 @@ class Tray:
         self.icon = pystray.Icon(
             NAME, self._image(Level.UNKNOWN, False), self._view.tooltip, pystray.Menu(self._items)
         )
-        if _backend(self.icon) == "xorg" and not _xorg_tray_present():
-            raise NoTrayError("no system tray is running on this desktop")
+        if missing := _missing_host(_backend(self.icon)):
+            raise NoTrayError(missing)
 
     @property
     def has_menu(self) -> bool:
@@ -119,11 +119,68 @@ def _backend(icon: Any) -> str:
     return type(icon).__module__.rsplit("._", 1)[-1]
 
 
+def _missing_host(backend: str) -> str | None:
+    """Why this desktop cannot show the icon, or ``None`` when, as far as can be told, it can.
+
+    Without a tray host an icon would be invisible and the app silent; the GTK backends also
+    need the session bus, without which they fail to start and hang the process.
+    """
+    if backend == "xorg":
+        return None if _xorg_tray_present() else "no system tray is running on this desktop"
+    if backend not in ("gtk", "appindicator"):
+        return None  # Windows and macOS always have their tray / menu bar
+    bus = _session_bus()
+    if bus is None:
+        return "no D-Bus session bus, which the tray needs on this desktop"
+    if backend == "appindicator" and _bus_has(bus, STATUS_NOTIFIER_WATCHER):
+        return None
+    if _xorg_tray_present():
+        return None
+    return "no system tray is running on this desktop (no StatusNotifierItem host, no XEmbed tray)"
+
+
+STATUS_NOTIFIER_WATCHER = "org.kde.StatusNotifierWatcher"
+"""The service that hosts AppIndicator icons: KDE, GNOME's AppIndicator extension, waybar."""
+
+
+def _session_bus() -> Any:
+    from gi.repository import Gio, GLib  # present: the GTK backends are built on it
+
+    try:
+        return Gio.bus_get_sync(Gio.BusType.SESSION, None)
+    except GLib.Error as exc:
+        log.info("no session bus: %s", exc.message)
+        return None
+
+
+def _bus_has(bus: Any, name: str) -> bool:
+    from gi.repository import Gio, GLib
+
+    try:
+        reply = bus.call_sync(
+            "org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus",
+            "NameHasOwner",
+            GLib.Variant("(s)", (name,)),
+            GLib.VariantType("(b)"),
+            Gio.DBusCallFlags.NONE,
+            2000,
+            None,
+        )
+    except GLib.Error:
+        return False
+    return bool(reply.unpack()[0])
+
+
 def _xorg_tray_present() -> bool:
     """Whether an XEmbed tray manager owns this screen's system-tray selection."""
-    from Xlib import display
+    from Xlib import display, error
 
-    connection = display.Display()
+    try:
+        connection = display.Display()
+    except (error.DisplayError, OSError):
+        return False  # no X display (Wayland only, or none at all)
     try:
         screen = connection.get_default_screen()
         atom = connection.intern_atom(f"_NET_SYSTEM_TRAY_S{screen}")

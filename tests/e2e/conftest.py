@@ -28,8 +28,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture
 def desktop(request: pytest.FixtureRequest) -> Iterator[Desktop]:
-    """A desktop; ``@pytest.mark.no_notification_daemon`` leaves dunst out."""
+    """A desktop; ``@pytest.mark.no_notification_daemon`` leaves dunst out and
+    ``@pytest.mark.no_tray_host`` the tray (trayer)."""
     daemon = request.node.get_closest_marker("no_notification_daemon") is None
+    tray_host = request.node.get_closest_marker("no_tray_host") is None
     if missing := missing_tools():
         unavailable(f"missing {', '.join(missing)} (see .ci/desktop-packages.txt)")
     try:
@@ -37,7 +39,7 @@ def desktop(request: pytest.FixtureRequest) -> Iterator[Desktop]:
     except ImportError:
         unavailable("PyGObject is not installed (pip install 'PyGObject<3.51')")
     try:
-        rig = Desktop(notification_daemon=daemon).__enter__()
+        rig = Desktop(notification_daemon=daemon, tray_host=tray_host).__enter__()
     except RigError as exc:
         unavailable(str(exc))
     try:

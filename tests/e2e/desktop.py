@@ -68,8 +68,9 @@ class Notification:
 
 
 class Desktop:
-    def __init__(self, notification_daemon: bool = True) -> None:
+    def __init__(self, notification_daemon: bool = True, tray_host: bool = True) -> None:
         self.notification_daemon = notification_daemon
+        self.tray_host = tray_host
         self._dir = Path(tempfile.mkdtemp(prefix="beacon-desktop-"))
         self._procs: list[subprocess.Popen[bytes]] = []
         self.env: dict[str, str] = {}
@@ -117,10 +118,12 @@ class Desktop:
         self.env.pop("WAYLAND_DISPLAY", None)
         if self.notification_daemon:
             self._spawn(["dunst"])
-        self._spawn(["trayer", *TRAYER_ARGS])
+        if self.tray_host:
+            self._spawn(["trayer", *TRAYER_ARGS])
         if self.notification_daemon:
             self._wait(lambda: "org.freedesktop.Notifications" in self.bus_names(), "dunst")
-        self._wait(self._tray_owned, "trayer")
+        if self.tray_host:
+            self._wait(self._tray_owned, "trayer")
 
     def _spawn(self, argv: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
         log = (self._dir / f"{argv[0]}.log").open("wb")

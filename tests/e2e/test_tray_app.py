@@ -15,7 +15,7 @@ from claude_beacon.icons import COLOURS, Look
 from tests.e2e.desktop import Desktop, NotifyMonitor, TrayMenu
 from tests.integration.conftest import loopback_diagnostics
 from tests.support import payloads
-from tests.support.statuspage_server import Reply, StatuspageServer, json_reply
+from tests.support.statuspage_server import SUMMARY, Reply, StatuspageServer, json_reply
 
 API = "Claude API (api.anthropic.com)"
 GREEN, ORANGE = COLOURS[Look.OPERATIONAL][0], COLOURS[Look.PARTIAL_OUTAGE][0]
@@ -49,7 +49,18 @@ class TrayApp:
         env = desktop.env | {
             key: os.environ[key] for key in os.environ if key.startswith(("XDG_", "HOME"))
         }
-        env |= {"PYSTRAY_BACKEND": "appindicator", "BROWSER": "true"}
+        # The browser and xdg-open write down what they were asked to open.
+        recorder = home / "bin"
+        recorder.mkdir(exist_ok=True)
+        for name in ("browser", "xdg-open"):
+            script = recorder / name
+            script.write_text(f'#!/bin/sh\necho "$1" >> "{home / "opened.txt"}"\n')
+            script.chmod(0o755)
+        env |= {
+            "PYSTRAY_BACKEND": "appindicator",
+            "BROWSER": str(recorder / "browser"),
+            "PATH": f"{recorder}:{env.get('PATH', '')}",
+        }
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "claude_beacon", "--config", str(config)],
             env=env,
@@ -151,6 +162,19 @@ def test_menu_lists_the_state_and_its_items_work(
         menu.click("Check now")
         server.wait_for_requests("/api/v2/summary.json", before + 1, timeout=3)
 
+        opened = isolated_home / "opened.txt"  # what the browser and xdg-open were asked for
+        menu.click("Open status page")
+        menu.click("Incident: Elevated errors on the API (identified)")
+        menu.click("Open settings")
+        wait_until(lambda: opened.is_file() and len(opened.read_text().splitlines()) == 3)
+        assert sorted(opened.read_text().splitlines()) == sorted(
+            [server.url, "https://stspg.io/inc1", str(isolated_home / "beacon.toml")]
+        )
+        menu.click("Pause notifications", "Until tomorrow")
+        wait_until(
+            lambda: any(label.startswith("Notifications paused until") for label in menu.labels())
+        )
+
         menu.click("Quit")
         started = time.monotonic()
         assert app.wait(5) == 0
@@ -174,6 +198,34 @@ def test_without_a_tray_it_says_so_watches_and_still_notifies(
     assert app.stop() == 0
     assert "Traceback" not in app.stderr
     assert "watching here and sending notifications instead" in app.stderr
+    assert "Elevated errors on the API" in app.stdout
+
+
+@pytest.mark.no_tray_host
+def test_a_desktop_without_a_tray_host_gets_the_fallback_not_an_invisible_icon(
+    desktop: Desktop, notifications: NotifyMonitor, server: StatuspageServer, isolated_home: Path
+) -> None:
+    server.set_summary(opened_incident())
+    app = TrayApp(desktop, isolated_home, server.url)
+    (call,) = notifications.wait_for(1)
+    assert call.summary == "Claude: new incident"
+    assert app.stop() == 0
+    assert "Traceback" not in app.stderr
+    assert "no system tray is running on this desktop" in app.stderr
+    assert "watching here and sending notifications instead" in app.stderr
+
+
+def test_a_screen_without_a_session_bus_gets_the_fallback_not_a_hang(
+    desktop: Desktop, server: StatuspageServer, isolated_home: Path
+) -> None:
+    server.set_summary(opened_incident())
+    desktop.env.pop("DBUS_SESSION_BUS_ADDRESS")
+    app = TrayApp(desktop, isolated_home, server.url)
+    server.wait_for_answer(SUMMARY, 0.0, timeout=20)  # it polls: it started, no hang
+    time.sleep(1)  # the round's events are printed
+    assert app.stop() == 0
+    assert "Traceback" not in app.stderr
+    assert "no D-Bus session bus" in app.stderr
     assert "Elevated errors on the API" in app.stdout
 
 
