@@ -18,6 +18,7 @@ from claude_beacon.core.verdict import judge
 from claude_beacon.history import History
 from claude_beacon.history_report import uptime_rows
 from tests.conftest import fixture_bytes
+from tests.e2e.cdp import Browser
 from tests.e2e.conftest import unavailable
 from tests.support import payloads
 from tests.test_history import DAY, scripted_day
@@ -171,3 +172,43 @@ def test_guide_says_which_alternative_is_up(chromium: str, tmp_path: Path) -> No
     page = guide.write(guide.render(alone, judge(alone, []), [], ()), tmp_path / "h.html")
     text = " ".join(" ".join(rendered(chromium, page).text).split())
     assert "None of your alternatives is fully up right now." in text
+
+
+def test_ticked_boxes_are_remembered_and_the_page_has_dark_and_print_looks(
+    chromium: str, tmp_path: Path
+) -> None:
+    reading = statuspage.parse_summary(fixture_bytes("anthropic-summary-1.json"), SOURCE, NOW)
+    snapshot = Snapshot(NOW, (reading,))
+    page = guide.write(guide.render(snapshot, judge(snapshot, [])), tmp_path / "guide.html")
+    browser = Browser(chromium, tmp_path / "profile")
+    try:
+        tab = browser.open(page.as_uri())
+        boxes = "document.querySelectorAll('input[type=checkbox]')"
+        steps = len(guide.checklist("https://status.claude.com"))
+        assert browser.evaluate(tab, f"[...{boxes}].map(b => b.checked)") == [False] * steps
+        browser.evaluate(tab, f"{boxes}[4].click()")  # a real click: the page's script saves it
+
+        again = browser.open(page.as_uri())  # the page opened anew, as the tray does each time
+        assert browser.evaluate(again, f"[...{boxes}].map(b => b.checked)") == [
+            i == 4 for i in range(steps)
+        ]
+
+        background = "getComputedStyle(document.body).backgroundColor"
+        browser.send(
+            "Emulation.setEmulatedMedia",
+            again,
+            features=[{"name": "prefers-color-scheme", "value": "light"}],
+        )
+        light = browser.evaluate(again, background)
+        browser.send(
+            "Emulation.setEmulatedMedia",
+            again,
+            features=[{"name": "prefers-color-scheme", "value": "dark"}],
+        )
+        assert browser.evaluate(again, background) == "rgb(13, 17, 23)" != light
+        browser.send("Emulation.setEmulatedMedia", again, media="print")
+        assert browser.evaluate(again, background) == "rgb(255, 255, 255)"
+        link = "getComputedStyle(document.querySelector('a[href]'), '::after').content"
+        assert browser.evaluate(again, link).startswith('" (https://')  # printed links say where
+    finally:
+        browser.close()
