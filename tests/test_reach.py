@@ -17,6 +17,7 @@ import trustme
 
 from claude_beacon.core.probes import ProbeRole, Stage
 from claude_beacon.reach import Target, probe, probe_all
+from tests.support.socks import pipe
 from tests.support.statuspage_server import Reply, StatuspageServer
 
 SECRET = "sk-ant-api03-SECRET"
@@ -161,6 +162,46 @@ class Proxy(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def do_CONNECT(self) -> None:
+        """HTTPS through the proxy: a tunnel to the named host, as a corporate proxy makes."""
+        Proxy.used.append(f"CONNECT {self.path}")
+        host, port = self.path.rsplit(":", 1)
+        upstream = socket.create_connection((host, int(port)), timeout=5)
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        pipe(self.connection, upstream)
+        self.close_connection = True
+
+
+@pytest.fixture
+def proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A forward proxy on loopback, with no proxy variables set yet."""
+    Proxy.used.clear()
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_https_goes_through_the_proxys_tunnel_and_interception_is_still_seen(
+    proxy: str, https: Server, ca: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", proxy)
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    target = Target("api", f"{https.url}/ok", ProbeRole.CLAUDE)
+    trusted = probe(target, timeout=3, ca_file=str(bundle))
+    assert (trusted.ok, trusted.status, trusted.via_proxy) == (True, 200, True)
+    assert Proxy.used == [f"CONNECT {https.url.removeprefix('https://')}"]
+
+    intercepted = probe(target, timeout=3)  # the machine's own CAs do not know this one
+    assert (intercepted.ok, intercepted.failed_at) == (False, Stage.TLS)
+    assert intercepted.certificate_untrusted and intercepted.via_proxy
 
 
 def test_proxy_settings_are_honoured(http: Server, monkeypatch: pytest.MonkeyPatch) -> None:

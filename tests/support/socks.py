@@ -34,10 +34,12 @@ class _Tunnel(socketserver.BaseRequestHandler):
         upstream = socket.create_connection((host, port), timeout=5)
         self.server.tunnels.append(f"{host}:{port}")
         client.sendall(b"\x05\x00\x00\x01" + bytes(6))
-        _pipe(client, upstream)
+        pipe(client, upstream)
 
 
-def _pipe(one: socket.socket, other: socket.socket) -> None:
+def pipe(one: socket.socket, other: socket.socket) -> None:
+    """Copy bytes both ways until either side closes."""
+
     def copy(source: socket.socket, target: socket.socket) -> None:
         try:
             while data := source.recv(65536):
