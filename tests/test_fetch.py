@@ -74,6 +74,18 @@ def test_a_dripping_body_is_cut_at_the_deadline(server: StatuspageServer, fetche
     assert time.monotonic() - started < 4
 
 
+def test_headers_dripping_in_are_cut_at_the_deadline(
+    server: StatuspageServer, fetcher: Fetcher
+) -> None:
+    """Each byte comes well within the read timeout; only the total deadline can stop it."""
+    server.set(SUMMARY, Reply(fault="drip_head"))
+    started = time.monotonic()
+    reply = fetcher.get(server.url + SUMMARY)
+    assert isinstance(reply, Failure) and reply.kind is FailureKind.TIMEOUT
+    assert "took over" in reply.message and "to send its answer" in reply.message
+    assert time.monotonic() - started < 4
+
+
 def test_body_over_the_cap_is_refused(server: StatuspageServer) -> None:
     small = Fetcher(max_bytes=10_000)
     server.set(SUMMARY, Reply(body=b"[" + b" " * 20_000 + b"]"))

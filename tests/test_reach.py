@@ -248,3 +248,13 @@ def test_a_body_that_drips_in_does_not_hold_the_probe() -> None:
         took = time.monotonic() - started
     assert (result.ok, result.status) == (True, 200)
     assert took < 1.5
+
+
+def test_a_status_line_that_drips_in_is_cut_at_the_timeout() -> None:
+    with StatuspageServer() as server:
+        server.set("/slow", Reply(fault="drip_head"))
+        started = time.monotonic()
+        result = probe(Target("api", f"{server.url}/slow", ProbeRole.CLAUDE), timeout=1)
+        took = time.monotonic() - started
+    assert (result.ok, result.failed_at) == (False, Stage.HTTP)
+    assert took < 2.5

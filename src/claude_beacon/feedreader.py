@@ -24,9 +24,11 @@ class FeedError(ValueError):
 
 def entries(body: bytes) -> list[FeedEntry]:
     parsed = feedparser.parse(body)
-    if not parsed.entries and (parsed.bozo or not parsed.feed):
-        reason = parsed.get("bozo_exception") or "no entries"
-        raise FeedError(f"not a readable feed ({reason})")
+    if not parsed.get("version"):  # an HTML page parses too, as an empty feed: not evidence
+        reason = parsed.get("bozo_exception") or "neither Atom nor RSS"
+        raise FeedError(f"not a feed ({reason})")
+    if not parsed.entries and parsed.bozo:
+        raise FeedError(f"not a readable feed ({parsed.get('bozo_exception')})")
     found = []
     for entry in parsed.entries:
         content = entry.get("content")

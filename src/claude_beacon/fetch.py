@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from claude_beacon import __version__
+from claude_beacon import __version__, deadline
 from claude_beacon.core.model import Failure, FailureKind
 
 USER_AGENT = (
@@ -70,8 +70,19 @@ class Fetcher:
         if conditional:
             with self._lock:
                 headers.update(self._validators.get(url, {}))
+        started = time.monotonic()
         try:
-            return self._get(url, headers)
+            with deadline.within(self.deadline):
+                try:
+                    return self._get(url, headers)
+                except httpx.TimeoutException:
+                    if (deadline.remaining() or 1.0) > 0:
+                        raise  # one read's timeout, not the total deadline
+                    spent = time.monotonic() - started
+                    return Failure(
+                        FailureKind.TIMEOUT,
+                        f"{_host(url)} took over {spent:.0f} s to send its answer",
+                    )
         except httpx.TimeoutException:
             return Failure(FailureKind.TIMEOUT, f"no answer from {_host(url)} in time")
         except httpx.ConnectError as exc:
@@ -130,11 +141,13 @@ class Fetcher:
 
 def new_client() -> httpx.Client:
     """The one client a process shares; it honours ``HTTPS_PROXY``/``NO_PROXY`` like other tools."""
-    return environment_client(
-        timeout=TIMEOUT,
-        follow_redirects=True,
-        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-        limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
+    return deadline.bound(
+        environment_client(
+            timeout=TIMEOUT,
+            follow_redirects=True,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
+        )
     )
 
 

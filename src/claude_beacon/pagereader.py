@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from claude_beacon import feedreader
+from claude_beacon import deadline, feedreader
 from claude_beacon.core import statuspage
 from claude_beacon.core.feed import items_from_feed
 from claude_beacon.core.model import (
@@ -31,6 +31,9 @@ from claude_beacon.core.schedule import Cadence, PathBackoff
 from claude_beacon.fetch import Fetcher
 
 log = logging.getLogger(__name__)
+READ_BUDGET = 25.0
+"""Seconds one reading of a page may take over all its ways: a page that hangs on every path
+is told as unknown in well under a minute, not after each way's own deadline in turn."""
 HISTORY_PATHS: Mapping[ItemKind, str] = {
     ItemKind.INCIDENT: "/api/v2/incidents.json",
     ItemKind.MAINTENANCE: "/api/v2/scheduled-maintenances.json",
@@ -72,6 +75,11 @@ class PageReader:
         return reading.failure if reading else None
 
     def read(self, source: SourceSpec) -> Reading:
+        """One reading of a source, all its ways together bounded by ``READ_BUDGET``."""
+        with deadline.within(READ_BUDGET):
+            return self._read(source)
+
+    def _read(self, source: SourceSpec) -> Reading:
         """One reading of a source: its API, else its alias hosts, else its history feed.
 
         The API is asked every poll, except after a challenge: then it waits out its own,

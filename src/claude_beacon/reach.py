@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from claude_beacon import deadline
 from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage
 from claude_beacon.fetch import USER_AGENT, environment_client
 
@@ -174,6 +175,7 @@ def _round_trip(
         # Only the status line and headers are waited for: a body that drips in slowly is
         # the server's business, not a measure of whether it answers.
         with (
+            deadline.within(timeout),
             _client(context, timeout, proxied) as client,
             client.stream("GET", target.url, headers=headers) as reply,
         ):
@@ -196,8 +198,10 @@ def _round_trip(
 def _client(context: ssl.SSLContext | None, timeout: float, proxied: bool) -> httpx.Client:
     verify: ssl.SSLContext | bool = context or True
     if not proxied:
-        return httpx.Client(verify=verify, timeout=timeout, trust_env=False, follow_redirects=False)
-    return environment_client(verify=verify, timeout=timeout, follow_redirects=False)
+        client = httpx.Client(verify=verify, timeout=timeout, trust_env=False)
+    else:
+        client = environment_client(verify=verify, timeout=timeout)
+    return deadline.bound(client)  # even a status line that drips in ends at the timeout
 
 
 def _proxied(scheme: str, host: str) -> bool:

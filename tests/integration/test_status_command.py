@@ -135,6 +135,36 @@ def test_a_server_that_never_answers_is_bounded(
     assert took < 30
 
 
+def test_a_page_that_stalls_on_every_way_is_unknown_in_well_under_a_minute(
+    server: StatuspageServer, isolated_home: Path
+) -> None:
+    """The API drips even its headers, the other host never answers, the feed drips: each way
+    has its own deadline, and the reading as a whole has one too."""
+    with StatuspageServer() as alias:
+        server.set(SUMMARY, Reply(fault="drip_head"))
+        server.set("/history.atom", Reply(fault="drip", body=b"<feed/>" * 50))
+        alias.set(SUMMARY, Reply(fault="hang"))
+        config = write_config(isolated_home, server.url, source=f'fallbacks = ["{alias.url}"]')
+        started = time.monotonic()
+        result = cli("status", "--config", str(config))
+        took = time.monotonic() - started
+    assert result.returncode == 3, result.stdout
+    assert "took over" in result.stdout and "to send its answer" in result.stdout
+    assert took < 35  # the reading's budget is 25 s; the rest is starting Python
+
+
+def test_an_html_page_on_every_way_is_never_read_as_all_clear(
+    server: StatuspageServer, isolated_home: Path
+) -> None:
+    welcome = "<!DOCTYPE html><html><head><title>Welcome to nginx!</title></head><body>"
+    welcome += "<h1>Welcome to nginx!</h1><p>If you see this page, it works.</p></body></html>"
+    server.set(SUMMARY, html_reply(welcome))
+    server.set("/history.atom", html_reply(welcome))
+    result = cli("status", "--config", str(write_config(isolated_home, server.url)))
+    assert result.returncode == 3, result.stdout
+    assert "HTML" in result.stdout and "blocked" in result.stdout
+
+
 def test_bad_config_exits_two_without_traceback(isolated_home: Path) -> None:
     config = isolated_home / "bad.toml"
     config.write_text("[[sources]]\nurl = 'http://status.example.com'\n")

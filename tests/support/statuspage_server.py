@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
-Fault = Literal["reset", "hang", "drip", "truncate", "huge"]
+Fault = Literal["reset", "hang", "drip", "drip_head", "truncate", "huge"]
 SUMMARY = "/api/v2/summary.json"
 HUGE_BYTES = 64 * 1024 * 1024
 GZIP_ABOVE = 1024
@@ -256,6 +256,15 @@ class _Handler(BaseHTTPRequestHandler):
         body = reply.body or b'{"page": {"id": "x"}, "components": []}'
         if reply.fault == "truncate":
             self._send(200, body[: len(body) // 2], reply.content_type, [], record, len(body))
+            return
+        if reply.fault == "drip_head":  # even the status line and headers, a byte a second
+            head = f"HTTP/1.1 200 OK\r\nContent-Type: {reply.content_type}\r\n".encode()
+            record.status = 200
+            for byte in head + b"X-Padding: " + b"x" * 120:
+                if closing.wait(1.0):
+                    return
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
             return
         if reply.fault == "drip":
             self._send(200, b"", reply.content_type, [], record, len(body))
