@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from claude_beacon.core.schedule import Cadence, next_delay  # noqa: E402
 
-NOT_MODIFIED_BYTES = 389
+NOT_MODIFIED_BYTES = 439
 """Request plus response of a 304 poll, measured by bench/poll.py."""
 
 

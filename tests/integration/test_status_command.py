@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import pty
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -68,6 +73,46 @@ def test_upcoming_maintenance_is_still_operational(
     result = cli("status", "--config", str(write_config(isolated_home, server.url)))
     assert result.returncode == 0
     assert "Maintenance (scheduled" in result.stdout
+
+
+def test_maintenance_in_progress_exits_one(server: StatuspageServer, isolated_home: Path) -> None:
+    from tests.support import payloads
+
+    now = payloads.maintenance("m2", "Database upgrade", status="in_progress")
+    server.set_summary(payloads.summary(maintenances=[now]))
+    result = cli("status", "--json", "--config", str(write_config(isolated_home, server.url)))
+    assert (result.returncode, json.loads(result.stdout)["level"]) == (1, "maintenance")
+
+
+def test_colour_on_a_terminal_and_never_with_no_color(
+    server: StatuspageServer, isolated_home: Path
+) -> None:
+    """Run as a person would, on a real pseudo-terminal."""
+    server.set_summary(fixture_bytes("anthropic-summary-1.json"))
+    config = str(write_config(isolated_home, server.url))
+
+    def on_a_terminal(**env: str) -> bytes:
+        leader, follower = pty.openpty()
+        environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | env
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "claude_beacon", "status", "--config", config],
+            stdout=follower,
+            stderr=subprocess.DEVNULL,
+            env=environment,
+        )
+        os.close(follower)
+        output = b""
+        with contextlib.suppress(OSError):  # the terminal closes when the child exits
+            while chunk := os.read(leader, 65536):
+                output += chunk
+        os.close(leader)
+        assert proc.wait(30) == 1
+        return output
+
+    coloured = on_a_terminal(TERM="xterm")
+    assert b"\033[" in coloured and b"Claude: " in coloured
+    plain = on_a_terminal(TERM="xterm", NO_COLOR="1")
+    assert b"\033[" not in plain and b"Claude: degraded" in plain
 
 
 def test_component_filter_from_config(server: StatuspageServer, isolated_home: Path) -> None:
