@@ -106,3 +106,21 @@ def test_cli_on_status_off_with_the_xdg_entry(isolated_home: Path) -> None:
     assert run_cli("off").stdout.startswith("start at login: off")
     assert not entry.exists()
     assert list(entry.parent.iterdir()) == []
+
+
+def test_the_running_copy_is_the_one_started_at_login(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another claude-beacon earlier on PATH must not be the one started at login."""
+    mine, other = tmp_path / "venv" / "bin", tmp_path / "elsewhere"
+    for folder in (mine, other):
+        folder.mkdir(parents=True)
+        script = folder / "claude-beacon"
+        script.write_text("#!/bin/sh\n")
+        script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{other}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(sys, "argv", [str(mine / "claude-beacon"), "autostart", "on"])
+    assert autostart.launch_command() == [str((mine / "claude-beacon").resolve())]
+    monkeypatch.setattr(sys, "argv", ["-c"])  # not started by its script: the one on PATH
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python3"))
+    assert autostart.launch_command() == [str((other / "claude-beacon").resolve())]

@@ -27,6 +27,15 @@ def launch_command() -> list[str]:
     """How to start the installed app: the frozen bundle, the console script, or the module."""
     if getattr(sys, "frozen", False):
         return [sys.executable]
+    names = (APP, f"{APP}.exe")
+    running = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    # The copy that is running now, else the one installed beside this Python (its venv),
+    # else the first on PATH: another install earlier on PATH must not be the one started.
+    candidates = [running] if running and running.name in names else []
+    candidates += [Path(sys.executable).with_name(name) for name in names]
+    for candidate in candidates:
+        if candidate.is_file():
+            return [str(candidate.resolve())]
     script = shutil.which(APP)
     if script:
         return [str(Path(script).resolve())]
