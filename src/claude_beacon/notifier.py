@@ -25,12 +25,12 @@ from claude_beacon.core.model import Event
 
 log = logging.getLogger(__name__)
 APP_NAME = "claude-beacon"
-BURST_WINDOW = 2.0
+BURST_WINDOW = 0.5
 """Seconds after a first event during which further ones join it.
 
-A poll's events arrive together, but several pages are polled on schedules of their own and
-the early warning comes from the probes: two seconds gather what happens "at once" across
-them, a small delay beside the tens of seconds a poll takes to notice (bench/latency.py).
+A poll's events arrive together (all sources due at once are polled in one round), and polls
+of a real page are at least 8 s apart: a short window gathers a burst without delaying every
+notification. A 3-second window measurably delayed each one (bench/latency.py).
 """
 BURST_SIZE = 3
 
