@@ -80,6 +80,8 @@ class App:
         )
         self._sources = {source.key: source for source in config.sources}
         self.diagnostics = Diagnostics(config, on_round=self._probed)
+        if config.diagnostics.enabled:
+            self.poller.add_job("probes", self.diagnostics)
         self.history = History(paths.history_file())
         self.hooks = Hooks(config.hooks, config.hook_timeout)
         self.webhooks = Webhooks(config.webhooks)
@@ -120,7 +122,6 @@ class App:
         self.notifier.start()
         self._handle_signals()
         thread = self.poller.start()
-        self.diagnostics.start()
         try:
             while thread.is_alive() and not self._quit.is_set():
                 thread.join(0.5)
@@ -131,7 +132,6 @@ class App:
 
     def _start_background(self) -> None:
         self.poller.start()
-        self.diagnostics.start()
 
     def _handle_signals(self) -> None:
         signal.signal(signal.SIGTERM, lambda *_: self.quit())
@@ -172,8 +172,7 @@ class App:
         action = entry.action
         now = datetime.now(UTC)
         if action == "check":
-            self.poller.check_now()
-            self.diagnostics.check_now()
+            self.poller.check_now()  # the status pages and the probes
         elif action == "quit":
             self.quit()
         elif action == "guide":
@@ -207,7 +206,7 @@ class App:
         # Every worker is told to stop and given what is left of one budget: their threads
         # are daemons, so one stuck in a slow service cannot hold the exit.
         deadline = time.monotonic() + QUIT_BUDGET
-        for worker in (self.poller, self.diagnostics, self.hooks, self.webhooks, self.notifier):
+        for worker in (self.poller, self.hooks, self.webhooks, self.notifier):
             worker.stop(max(0.0, deadline - time.monotonic()))
 
     def _publish(self, snapshot: Snapshot, events: tuple[Event, ...]) -> None:

@@ -1,4 +1,4 @@
-"""Local diagnostics: probe rounds on their own thread, the verdict, and the guide's inputs.
+"""Local diagnostics: probe rounds the poller runs, the verdict, and the guide's inputs.
 
 Probes run less often than the status page is read while they pass (they touch Anthropic's
 own endpoints, not a CDN-cached page) and more often while one fails, so that the early
@@ -70,7 +70,8 @@ def history(fetcher: Fetcher, config: Config) -> tuple[Item, ...]:
 
 
 class Diagnostics:
-    """Probe rounds in the background; ``verdict`` combines the latest with a snapshot."""
+    """Probe rounds, run by the poller as a source of their own (``Poller.add_job``);
+    ``verdict`` combines the latest round with a snapshot of the status pages."""
 
     def __init__(
         self,
@@ -84,9 +85,6 @@ class Diagnostics:
         self._lock = threading.Lock()
         self._results: tuple[ProbeResult, ...] = ()
         self._memory = ProbeMemory()
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
 
     @property
     def results(self) -> tuple[ProbeResult, ...]:
@@ -106,33 +104,16 @@ class Diagnostics:
             self.on_round(results)
         return results
 
-    def start(self) -> None:
-        if not self.config.diagnostics.enabled:
-            return
-        self._thread = threading.Thread(target=self._loop, name="beacon-probes", daemon=True)
-        self._thread.start()
+    def run_once(self) -> float:
+        """One round, as the poller runs it; returns the seconds until the next.
 
-    def check_now(self) -> None:
-        self._wake.set()
-
-    def stop(self, timeout: float = 0.5) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread:
-            self._thread.join(timeout)
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                results = self.run_round()
-            except Exception:  # a bug costs one round, never the thread
-                log.exception("a diagnostics round failed unexpectedly")
-                results = ()
-            failing = any(not p.ok for p in results if p.role is not ProbeRole.INTERNET)
-            interval = self.config.diagnostics.interval
-            wait = min(RETRY_INTERVAL, interval) if failing else interval
-            self._wake.wait(wait)
-            self._wake.clear()
+        While a Claude check fails, rounds come faster, so that the early warning (three
+        failing rounds) and its clearing are timely.
+        """
+        results = self.run_round()
+        failing = any(not p.ok for p in results if p.role is not ProbeRole.INTERNET)
+        interval = self.config.diagnostics.interval
+        return min(RETRY_INTERVAL, interval) if failing else interval
 
 
 def _host(url: str) -> str:

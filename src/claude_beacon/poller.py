@@ -1,7 +1,8 @@
 """The polling loop: fetch due sources concurrently, parse, diff, persist, publish.
 
 It knows nothing of trays or notifications: every round ends in one call of ``on_update`` with an
-immutable ``Snapshot`` and the new events, on the poller's own thread.
+immutable ``Snapshot`` and the new events, on the poller's own thread. The reachability probes
+are a source of another kind, a ``Job`` it schedules beside the status pages.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from claude_beacon.config import Config
 from claude_beacon.core import events as core_events
@@ -38,8 +39,20 @@ log = logging.getLogger(__name__)
 MAX_CONCURRENCY = 8
 """Sources polled at once: enough to hide latency, few enough to stay polite and light."""
 DOWN_AFTER = 3
+MAX_WAIT = 3600.0
+"""The loop wakes at least this often, whatever is (not) scheduled."""
+RUNNING = float("inf")
+"""The due time of a job whose round is under way."""
 
 Listener = Callable[[Snapshot, tuple[Event, ...]], None]
+
+
+class Job(Protocol):
+    """Another kind of source the poller runs on its schedule: the reachability probes."""
+
+    def run_once(self) -> float:
+        """One round; returns the seconds until the next."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +88,10 @@ class Poller:
         self.reader = PageReader(fetcher, config.cadence, self.rng, clock=clock, wall=wall)
         self._due: dict[str, float] = {s.key: 0.0 for s in config.sources}
         self._wake = threading.Event()
+        self._check_requested = threading.Event()
+        self._jobs: dict[str, Job] = {}
+        self._job_due: dict[str, float] = {}
+        self._job_lock = threading.Lock()
         self._stop = fetcher.stop
         self._lock = threading.Lock()
         self._state_lock = threading.Lock()
@@ -131,19 +148,52 @@ class Poller:
             if self.store:
                 self.store.save(self.state)
 
+    def add_job(self, name: str, job: Job) -> None:
+        """Run ``job`` on this poller's schedule too, first at once; before ``start``."""
+        self._jobs[name] = job
+        self._job_due[name] = 0.0
+
     def run(self) -> None:
-        """Poll each source when it is due until ``stop``; ``check_now`` polls at once."""
+        """Poll each source and run each job when due until ``stop``; ``check_now``: at once.
+
+        A job's round runs on a thread of its own, so that probes waiting out their timeouts
+        never hold up a status page's poll; the next round is scheduled when it ends.
+        """
         while not self._stop.is_set():
             now = self.clock()
+            with self._job_lock:
+                for name, due_at in self._job_due.items():
+                    if due_at <= now:
+                        self._job_due[name] = RUNNING  # scheduled again when it ends
+                        threading.Thread(
+                            target=self._run_job, args=(name,), name=f"beacon-{name}", daemon=True
+                        ).start()
+                next_job = min(self._job_due.values(), default=RUNNING)
             due = [s for s in self.config.sources if self._due[s.key] <= now]
             if due:
                 self.poll_once(due)
                 continue
-            wait = min(self._due.values()) - now
+            wait = min(min(self._due.values()), next_job, now + MAX_WAIT) - now
             if self._wake.wait(max(0.0, wait)):
                 self._wake.clear()
-                if not self._stop.is_set():
+                if self._check_requested.is_set() and not self._stop.is_set():
+                    self._check_requested.clear()
                     self._due = dict.fromkeys(self._due, 0.0)
+                    with self._job_lock:
+                        for name, due_at in self._job_due.items():
+                            if due_at != RUNNING:
+                                self._job_due[name] = 0.0
+
+    def _run_job(self, name: str) -> None:
+        job = self._jobs[name]
+        try:
+            delay = job.run_once()
+        except Exception:  # a bug costs one round, never the job
+            log.exception("%s: a round failed unexpectedly", name)
+            delay = self.config.cadence.interval
+        with self._job_lock:
+            self._job_due[name] = self.clock() + delay
+        self._wake.set()  # the loop's wait may now be shorter
 
     def start(self) -> threading.Thread:
         self._thread = threading.Thread(target=self._run_logged, name="beacon-poller", daemon=True)
@@ -151,6 +201,7 @@ class Poller:
         return self._thread
 
     def check_now(self) -> None:
+        self._check_requested.set()
         self._wake.set()
 
     def stop(self, timeout: float = 1.0) -> None:
