@@ -48,7 +48,14 @@ def test_an_unchanged_state_is_not_rewritten(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b'{"version": 1, "sources": {', b"\x00\x01\x02binary", b"[]", b'{"version": 99}'],
+    [
+        b"",
+        b'{"version": 1, "sources": {',
+        b"\x00\x01\x02binary",
+        b"[]",
+        b'{"version": 99}',
+        b"[" * 100_000 + b"]" * 100_000,  # nested deeper than the JSON parser recurses
+    ],
 )
 def test_corrupt_file_is_set_aside_and_replaced(tmp_path: Path, content: bytes) -> None:
     store = saved_store(tmp_path)

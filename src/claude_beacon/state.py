@@ -57,7 +57,7 @@ class StateStore:
                 memories=_memories(data.get("sources", {})),
                 settings=dict(data.get("settings", {})),
             )
-        except (ValueError, TypeError, AttributeError) as exc:
+        except (ValueError, TypeError, AttributeError, RecursionError) as exc:
             self._set_aside(exc)
             return State()
 

@@ -177,6 +177,11 @@ def test_maintenance_indicator_is_understood() -> None:
         (b'{"incidents": []}', "JSON without", "blocked"),
         (b"Access denied\n", "text page", "blocked"),
         (b"\xef\xbb\xbf  <html><body>Checking your browser</body></html>", "HTML", "blocked"),
+        (
+            b'{"page": {}, "components": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+            "JSON",
+            "bad_payload",
+        ),
     ],
 )
 def test_bad_bodies_become_a_failed_reading(body: bytes, words: str, kind: str) -> None:

@@ -73,7 +73,7 @@ def _optional(rest: Bodies) -> Any:
         return None
     try:
         return json.loads(rest[0])
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None
 
 

@@ -76,7 +76,7 @@ def decode(body: bytes) -> dict[str, Any]:
         raise PayloadError("got a text page instead of JSON", challenge=True)
     try:
         data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:  # nested too deep
         raise PayloadError(f"invalid JSON ({exc})") from exc
     if not isinstance(data, dict):
         raise PayloadError(f"expected a JSON object, got {type(data).__name__}")
