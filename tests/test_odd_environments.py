@@ -86,6 +86,13 @@ def test_empty_and_truncated_config(tmp_path: Path, content: bytes, words: str |
     assert path.read_bytes() == content  # never rewritten
 
 
+def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Windows Notepad saves UTF-8 with a BOM, which TOML itself does not allow."""
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xef\xbb\xbfinterval = 90\n")
+    assert config.load(path).cadence.interval == 90
+
+
 def test_a_config_path_that_is_not_a_file(tmp_path: Path) -> None:
     with pytest.raises(config.ConfigError, match="cannot read it"):
         config.load(tmp_path)

@@ -111,7 +111,7 @@ def locate(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:
 def load(explicit: str | os.PathLike[str] | None = None) -> Config:
     path, named = locate(explicit)
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = path.read_bytes().decode("utf-8-sig")  # Notepad writes a BOM
     except FileNotFoundError:
         if named:
             raise ConfigError(f"{path}: no such configuration file") from None

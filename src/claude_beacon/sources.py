@@ -105,11 +105,11 @@ def append_source(path: Path, spec: SourceSpec, alternative: bool = False) -> bo
     by the real config parser before it replaces the file, atomically.
     """
     config_module.write_template(path)
-    text = path.read_text(encoding="utf-8")
     try:
+        text = path.read_text(encoding="utf-8-sig")  # Notepad writes a BOM
         data = tomllib.loads(text)
         current = config_module.parse(data, path)
-    except (tomllib.TOMLDecodeError, config_module.ConfigError) as exc:
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, config_module.ConfigError) as exc:
         raise AddError(f"fix the configuration first: {exc}") from None
     if any(s.key == spec.key for s in current.sources):
         return False
