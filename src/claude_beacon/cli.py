@@ -101,12 +101,16 @@ def watch(config: Config, *, as_json: bool, interval: float | None) -> int:
     first = [True]
 
     def publish(snapshot: Snapshot, events: tuple[Event, ...]) -> None:
-        if first[0] and not as_json:
-            print(report.status_text(snapshot, colour=colour), flush=True)
-        first[0] = False
-        for event in events:
-            text = json.dumps(report.event_json(event), ensure_ascii=False)
-            print(text if as_json else report.event_text(event, colour), flush=True)
+        try:
+            if first[0] and not as_json:
+                print(report.status_text(snapshot, colour=colour), flush=True)
+            first[0] = False
+            for event in events:
+                text = json.dumps(report.event_json(event), ensure_ascii=False)
+                print(text if as_json else report.event_text(event, colour), flush=True)
+        except BrokenPipeError:  # the reader went away (`watch | head`): stop, quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            poller.stop(0)
 
     store = StateStore(paths.state_dir() / "watch.json")
     history = History(paths.history_file())

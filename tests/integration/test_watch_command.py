@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -190,3 +192,39 @@ def test_retry_after_is_honoured(server: StatuspageServer, isolated_home: Path) 
     finally:
         watch.stop()
     assert second.at - first.at >= 1.9
+
+
+def test_a_reader_that_goes_away_ends_watch_quietly(
+    server: StatuspageServer, isolated_home: Path
+) -> None:
+    """`claude-beacon watch --json | head -1`: the next event finds no reader, and watch ends."""
+    server.set_summary(payloads.summary(incidents=[opened()]))
+    config = write_config(isolated_home, server.url)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "claude_beacon",
+            "watch",
+            "--json",
+            "--interval=0.2",
+            f"--config={config}",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert '"incident_opened"' in proc.stdout.readline()
+        proc.stdout.close()  # what `head -1` does once it has its line
+        another = payloads.incident("inc2", "Another incident")  # an event to write
+        server.set_summary(payloads.summary(incidents=[opened(), another]))
+        assert proc.wait(10) == 0
+        assert "Traceback" not in proc.stderr.read()
+    finally:
+        proc.kill()
+        proc.wait()
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe:
+                pipe.close()
