@@ -245,8 +245,14 @@ def wait_command(config: Config, *, component: str | None, timeout: float | None
         config = replace(config, sources=(first, *config.sources[1:]))
     operational = threading.Event()
     told: list[Level] = []
+    missing: list[str] = []
 
     def update(snapshot: Snapshot, _events: tuple[Event, ...]) -> None:
+        first = snapshot.readings[0] if snapshot.readings else None
+        if component and first and first.ok and not first.components:
+            missing.append(component)  # nothing to wait for: a typo, not "all clear"
+            operational.set()
+            return
         level = snapshot.level if snapshot.readings else Level.UNKNOWN
         if level is Level.OPERATIONAL:
             operational.set()
@@ -262,6 +268,10 @@ def wait_command(config: Config, *, component: str | None, timeout: float | None
         return 130
     finally:
         poller.stop()
+    if missing:
+        name = config.sources[0].name
+        print(f"claude-beacon: {name} has no component named {missing[0]!r}", file=sys.stderr)
+        return 2
     if done:
         print("Claude: all systems operational")
         return 0

@@ -51,3 +51,16 @@ def test_wait_for_one_component_and_time_out(server: StatuspageServer, isolated_
     assert proc.returncode == 3
     assert "not operational after 1 s" in err
     assert time.monotonic() - started < 8
+
+
+def test_waiting_for_a_component_the_page_does_not_have_is_an_error(
+    server: StatuspageServer, isolated_home: Path
+) -> None:
+    """A typo must not read as 'all clear' and let `wait && claude` go ahead."""
+    server.set_summary(payloads.summary({"Claude Code": "major_outage"}))
+    config = str(write_config(isolated_home, server.url, FAST))
+    proc = start("--component", "Claude Kode", "--timeout", "10", "--config", config)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 2
+    assert out == ""
+    assert "Claude has no component named 'Claude Kode'" in err
