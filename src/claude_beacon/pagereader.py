@@ -138,7 +138,8 @@ class PageReader:
             blocked=bool(failure and failure.kind is FailureKind.BLOCKED),
             retry_after=failure.retry_after if failure else None,
         )
-        log.info("%s: %s; trying it again in %.0f s", source.name, failure, delay)
+        why = failure.message if failure else "not readable"
+        log.info("%s: %s (%s); trying it again in %.0f s", source.name, url, why, delay)
         return None
 
     def _read_api(self, source: SourceSpec, base: str, path: str = "alias") -> Reading:
