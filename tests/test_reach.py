@@ -204,26 +204,18 @@ def test_https_goes_through_the_proxys_tunnel_and_interception_is_still_seen(
     assert intercepted.certificate_untrusted and intercepted.via_proxy
 
 
-def test_proxy_settings_are_honoured(http: Server, monkeypatch: pytest.MonkeyPatch) -> None:
-    Proxy.used.clear()
-    proxy = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-    proxy.daemon_threads = True
-    threading.Thread(target=proxy.serve_forever, args=(0.05,), daemon=True).start()
-    try:
-        for name in ("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY"):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.server_address[1]}")
-        target = Target("api", f"{http.url}/v1/models", ProbeRole.CLAUDE)
-        through = probe(target, timeout=3)
-        assert (through.ok, through.status, through.via_proxy) == (True, 401, True)
-        assert through.dns_ms is None and Proxy.used == [f"{http.url}/v1/models"]
+def test_proxy_settings_are_honoured(
+    proxy: str, http: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    target = Target("api", f"{http.url}/v1/models", ProbeRole.CLAUDE)
+    through = probe(target, timeout=3)
+    assert (through.ok, through.status, through.via_proxy) == (True, 401, True)
+    assert through.dns_ms is None and Proxy.used == [f"{http.url}/v1/models"]
 
-        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-        direct = probe(target, timeout=3)
-        assert (direct.ok, direct.via_proxy) == (True, False) and len(Proxy.used) == 1
-    finally:
-        proxy.shutdown()
-        proxy.server_close()
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    direct = probe(target, timeout=3)
+    assert (direct.ok, direct.via_proxy) == (True, False) and len(Proxy.used) == 1
 
 
 def test_a_round_is_as_slow_as_its_slowest_probe(http: Server, silent: str) -> None:

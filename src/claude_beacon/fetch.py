@@ -1,7 +1,8 @@
 """HTTP for status sources: conditional GETs with hard limits, and failures as values.
 
 httpx's timeouts are per phase, so a server that drips one byte per read timeout would never trip
-them: the body is streamed and a total deadline and a byte cap are checked on every chunk.
+them: the client's connections obey a total deadline (``deadline.py``), and the body is streamed
+with a byte cap checked on every chunk.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 
 import httpx
 
-from claude_beacon import __version__, deadline
+from claude_beacon import __version__
+from claude_beacon import deadline as total_deadline
 from claude_beacon.core.model import Failure, FailureKind
 
 USER_AGENT = (
@@ -55,7 +57,7 @@ class Fetcher:
         deadline: float = DEADLINE,
         stop: threading.Event | None = None,
     ) -> None:
-        self.client = client or new_client()
+        self.client = total_deadline.bound(client or new_client())
         self.max_bytes = max_bytes
         self.deadline = deadline
         self.stop = stop or threading.Event()
@@ -72,11 +74,11 @@ class Fetcher:
                 headers.update(self._validators.get(url, {}))
         started = time.monotonic()
         try:
-            with deadline.within(self.deadline):
+            with total_deadline.within(self.deadline):
                 try:
                     return self._get(url, headers)
                 except httpx.TimeoutException:
-                    if (deadline.remaining() or 1.0) > 0:
+                    if (total_deadline.remaining() or 1.0) > 0:
                         raise  # one read's timeout, not the total deadline
                     spent = time.monotonic() - started
                     return Failure(
@@ -98,7 +100,6 @@ class Fetcher:
             self._validators.pop(url, None)
 
     def _get(self, url: str, headers: dict[str, str]) -> Response | Failure:
-        started = time.monotonic()
         with self.client.stream("GET", url, headers=headers) as reply:
             if reply.status_code == 304:
                 return Response(304, b"", "", str(reply.url))
@@ -113,11 +114,6 @@ class Fetcher:
                 size += len(chunk)
                 if size > self.max_bytes:
                     return _too_large(size, self.max_bytes)
-                if time.monotonic() - started > self.deadline:
-                    return Failure(
-                        FailureKind.TIMEOUT,
-                        f"{_host(url)} took over {self.deadline:.0f} s to send its answer",
-                    )
                 if self.stop.is_set():
                     return Failure(FailureKind.TIMEOUT, "stopped")
                 chunks.append(chunk)
@@ -141,13 +137,11 @@ class Fetcher:
 
 def new_client() -> httpx.Client:
     """The one client a process shares; it honours ``HTTPS_PROXY``/``NO_PROXY`` like other tools."""
-    return deadline.bound(
-        environment_client(
-            timeout=TIMEOUT,
-            follow_redirects=True,
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-            limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
-        )
+    return environment_client(
+        timeout=TIMEOUT,
+        follow_redirects=True,
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
     )
 
 
