@@ -167,18 +167,26 @@ def test_source_down_and_recovered(server: StatuspageServer, isolated_home: Path
 
 
 def test_backoff_under_server_errors(server: StatuspageServer, isolated_home: Path) -> None:
-    """At a 0.2 s interval, 6 s of 500s would be 30 polls; backoff keeps it to a handful."""
+    """At a 0.2 s interval, 6 s of 500s would be 30 polls; backoff keeps it to a handful.
+
+    Delays are drawn with full jitter, so one gap may well be shorter than the one before it.
+    What always holds: each gap stays under its doubling ceiling, and some wait is longer than
+    any healthy poll's.
+    """
+    interval, jitter, slack = 0.2, 0.2, 1.0
     server.set(SUMMARY, Reply(status=500))
-    watch = Watch(write_config(isolated_home, server.url))
+    watch = Watch(write_config(isolated_home, server.url), interval=interval)
     try:
         time.sleep(6)
+        ended = time.monotonic()
     finally:
         watch.stop()
     times = [r.at for r in server.requests_to(SUMMARY)]
     assert 3 <= len(times) <= 14
     gaps = [b - a for a, b in itertools.pairwise(times)]
-    half = len(gaps) // 2
-    assert sum(gaps[half:]) / len(gaps[half:]) > sum(gaps[:half]) / max(1, half)
+    for failures, gap in enumerate(gaps, start=1):
+        assert gap <= interval * 2**failures + slack, (failures, gaps)
+    assert max([*gaps, ended - times[-1]]) > 2 * interval * (1 + jitter), gaps
 
 
 def test_retry_after_is_honoured(server: StatuspageServer, isolated_home: Path) -> None:
