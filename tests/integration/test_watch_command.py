@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from claude_beacon.core.schedule import Cadence
 from tests.integration.conftest import Watch, write_config
 from tests.support import payloads
 from tests.support.statuspage_server import Reply, StatuspageServer, json_reply
@@ -173,7 +174,7 @@ def test_backoff_under_server_errors(server: StatuspageServer, isolated_home: Pa
     What always holds: each gap stays under its doubling ceiling, and some wait is longer than
     any healthy poll's.
     """
-    interval, jitter, slack = 0.2, 0.2, 1.0
+    interval, jitter, slack = 0.2, Cadence().jitter, 1.0
     server.set(SUMMARY, Reply(status=500))
     watch = Watch(write_config(isolated_home, server.url), interval=interval)
     try:
