@@ -1,0 +1,37 @@
+"""``claude-beacon doctor``: every check once, a report to paste into a support ticket."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    command = commands.add_parser(
+        "doctor", parents=[common], help="check everything once and print a report for support"
+    )
+    command.add_argument("--json", action="store_true", help="print one JSON object")
+    command.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from claude_beacon import doctor, report
+    from claude_beacon.cli.checks import check_everything
+    from claude_beacon.cli.terminal import silence_stdout
+    from claude_beacon.config import load
+    from claude_beacon.core.verdict import ProbeMemory, judge, remember
+
+    config = load(args.config)
+    snapshot, probes, fetcher = check_everything(config)
+    fetcher.client.close()
+    verdict = judge(snapshot, probes, remember(ProbeMemory(), probes))
+    try:
+        if args.json:
+            print(json.dumps(doctor.as_json(config, snapshot, probes, verdict), indent=2))
+        else:
+            print(doctor.as_text(config, snapshot, probes, verdict), flush=True)
+    except BrokenPipeError:
+        silence_stdout()
+    return report.exit_code(snapshot)

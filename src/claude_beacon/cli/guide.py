@@ -1,0 +1,38 @@
+"""``claude-beacon guide``: write the troubleshooting guide and open it in a browser."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    command = commands.add_parser(
+        "guide", parents=[common], help="open the troubleshooting guide in a browser"
+    )
+    command.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+
+    from claude_beacon import diagnostics, guide
+    from claude_beacon.cli.checks import check_everything
+    from claude_beacon.config import load
+    from claude_beacon.core.verdict import ProbeMemory, judge, remember
+
+    config = load(args.config)
+    snapshot, probes, fetcher = check_everything(config)
+    verdict = judge(snapshot, probes, remember(ProbeMemory(), probes))
+    page = guide.render(snapshot, verdict, probes, diagnostics.history(fetcher, config))
+    fetcher.client.close()
+    try:
+        path = guide.write(page)
+    except OSError as exc:
+        print(f"claude-beacon: cannot write the troubleshooting guide: {exc}", file=sys.stderr)
+        return 1
+    if guide.open_in_browser(path):
+        print(f"Opened the troubleshooting guide: {path}")
+    else:
+        print(f"No browser could be opened; the troubleshooting guide is at {path}")
+    return 0

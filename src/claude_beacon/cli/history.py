@@ -1,0 +1,42 @@
+"""``claude-beacon history``: what this machine saw, and uptime per component."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from claude_beacon.cli.terminal import positive
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    command = commands.add_parser(
+        "history", parents=[common], help="what this machine saw, and uptime per component"
+    )
+    command.add_argument("--days", type=positive, default=7, metavar="N")
+    command.add_argument("--json", action="store_true", help="print one JSON object")
+    command.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+    import sys
+    from datetime import UTC, datetime
+
+    from claude_beacon import history_report, paths
+    from claude_beacon.cli.terminal import silence_stdout
+    from claude_beacon.config import load
+    from claude_beacon.history import History
+
+    config = load(args.config)
+    history = History(paths.history_file())
+    found = history_report.gather(history, config, args.days, datetime.now(UTC))
+    try:
+        if args.json:
+            print(json.dumps(history_report.as_json(found), indent=2))
+        else:
+            print(history_report.as_text(found), flush=True)
+    except BrokenPipeError:
+        silence_stdout()
+    if history.problem:
+        print(f"claude-beacon: {history.problem}", file=sys.stderr)
+    return 0

@@ -1,0 +1,41 @@
+"""``claude-beacon status``: one round of polling, printed, with a Nagios-style exit code."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    command = commands.add_parser(
+        "status",
+        parents=[common],
+        help="check once and print the status (exit 0 ok, 1 degraded, 2 major outage, 3 unknown)",
+    )
+    command.add_argument("--json", action="store_true", help="print one JSON object")
+    command.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from claude_beacon import report
+    from claude_beacon.cli.terminal import colour, silence_stdout
+    from claude_beacon.config import load
+    from claude_beacon.fetch import Fetcher
+    from claude_beacon.poller import Poller
+
+    config = load(args.config)
+    fetcher = Fetcher()
+    try:
+        snapshot, _ = Poller(config, fetcher).poll_once()
+    finally:
+        fetcher.client.close()
+    try:
+        if args.json:
+            print(json.dumps(report.status_json(snapshot), indent=2, ensure_ascii=False))
+        else:
+            print(report.status_text(snapshot, colour=colour()), flush=True)
+    except BrokenPipeError:
+        silence_stdout()
+    return report.exit_code(snapshot)

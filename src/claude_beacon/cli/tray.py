@@ -1,0 +1,18 @@
+"""``claude-beacon`` and ``claude-beacon tray``: the tray icon, menu and notifications."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    command = commands.add_parser("tray", parents=[common], help="show the tray icon (the default)")
+    command.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from claude_beacon import app  # the desktop stack loads only when it is wanted
+    from claude_beacon.config import load
+
+    return app.run(load(args.config))
