@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,8 +12,8 @@ from claude_beacon.app import App
 from claude_beacon.core import events
 from claude_beacon.core.alerts import notifies
 from claude_beacon.core.memory import Memory
-from claude_beacon.core.model import EventKind, Level, Reading, Snapshot
-from claude_beacon.trayview import Entry, menu
+from claude_beacon.core.model import Event, EventKind, Level, Reading, Snapshot
+from claude_beacon.trayview import Action, Entry, menu
 from tests.test_notifier import Recorder, event
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -74,20 +73,17 @@ def two_sources(home: Path) -> Path:
 
 
 def listening(app: App) -> Recorder:
-    """The app's notifier, started, with a recorder in place of the desktop service."""
+    """The app's notifications, with a recorder in place of the desktop service."""
     recorder = Recorder()
-    app.notifier.send = recorder
-    app.notifier.burst_window = 0.05
-    app.notifier.start()
+    app.notifications.send = recorder
     return recorder
 
 
-def posted(app: App, recorder: Recorder, *told: object) -> list[str]:
+def posted(app: App, recorder: Recorder, *told: Event) -> list[str]:
     """Titles of what reached the desktop from ``told``."""
     before = len(recorder.calls)
-    app.notifier.post(told)  # type: ignore[arg-type]
-    time.sleep(0.3)
-    return [title for title, _body in recorder.calls[before:]]
+    app.notifications.deliver(Snapshot(NOW), told)
+    return [notice.title for notice in recorder.calls[before:]]
 
 
 def test_the_app_applies_alert_levels_and_snoozes_and_remembers_them(isolated_home: Path) -> None:
@@ -101,19 +97,17 @@ def test_the_app_applies_alert_levels_and_snoozes_and_remembers_them(isolated_ho
     assert posted(app, heard, minor) == []  # "outages" only: a degraded incident stays quiet
     assert len(posted(app, heard, major)) == 1
 
-    app.act(Entry("For 1 hour", "snooze_hour", arg=claude.key))
-    assert app.snoozes.active(claude.key) and not app.snoozes.active(fallback.key)
+    app.act(Entry("For 1 hour", Action.SNOOZE_HOUR, arg=claude.key))
+    assert set(app.engine.store.snoozes()) == {claude.key}
     claude_event = event(n=3, source_key=claude.key)
     assert posted(app, heard, claude_event) == []
 
     again = App(config_module.load(path), path)  # a restart keeps the snooze
-    until = again.snoozes.current()[claude.key]
+    until = again.engine.store.snoozes()[claude.key]
     assert timedelta(minutes=59) < until - datetime.now(UTC) <= timedelta(hours=1)
-    again.act(Entry("Resume", "unsnooze", arg=claude.key))
-    assert again.snoozes.current() == {}
+    again.act(Entry("Resume", Action.UNSNOOZE, arg=claude.key))
+    assert again.engine.store.snoozes() == {}
     assert len(posted(again, listening(again), claude_event)) == 1
-    app.notifier.stop()
-    again.notifier.stop()
 
 
 def test_the_menu_offers_a_snooze_per_source_and_shows_muted_ones() -> None:

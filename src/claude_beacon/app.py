@@ -1,4 +1,4 @@
-"""The desktop app's composition root: poller, notifier and tray wired together.
+"""The desktop app: an engine, its notifications, and the tray that shows it.
 
 Threads: the toolkit owns the main thread (macOS requires it), the poller and the notifier run
 on their own. Without a tray the app keeps watching and notifying, printing events instead.
@@ -12,39 +12,24 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import webbrowser
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
-from claude_beacon import (
-    autostart,
-    diagnostics,
-    guide,
-    history_report,
-    instance,
-    paths,
-    report,
-    trayview,
-    wording,
-)
+from claude_beacon import autostart, diagnostics, guide, history_report, instance, paths, trayview
 from claude_beacon import config as config_module
 from claude_beacon.config import Config
-from claude_beacon.core import alerts
-from claude_beacon.core.model import Event, EventKind, Snapshot
-from claude_beacon.core.verdict import Finding, Verdict
-from claude_beacon.diagnostics import Diagnostics
-from claude_beacon.fetch import Fetcher
+from claude_beacon.core.model import Snapshot
+from claude_beacon.engine.engine import Engine, Outputs
+from claude_beacon.engine.printer import TerminalSink
 from claude_beacon.history import History
-from claude_beacon.hooks import Hooks
 from claude_beacon.instance import InstanceLock
-from claude_beacon.notifier import Notifier, Pause, Snoozes
-from claude_beacon.poller import Poller
+from claude_beacon.notifier import Notice, NotificationSink
 from claude_beacon.state import StateStore
-from claude_beacon.trayview import Entry
-from claude_beacon.webhooks import Webhooks
+from claude_beacon.trayview import Action, Entry
 
 if TYPE_CHECKING:
     from claude_beacon.tray import Tray
@@ -52,8 +37,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 QUIT_BUDGET = 0.8
 """Seconds Quit waits in all for the workers to finish what they are doing."""
-PAUSE_KEY = "notifications_paused_until"
-SNOOZE_KEY = "sources_snoozed_until"
 MORNING_HOUR = 8
 """'Until tomorrow' means until this hour tomorrow, local time."""
 
@@ -62,34 +45,41 @@ class App:
     def __init__(self, config: Config, config_path: Path) -> None:
         self.config = config
         self.config_path = config_path
-        self.poller = Poller(
-            config,
-            Fetcher(),
-            store=StateStore(paths.state_dir() / "tray.json"),
-            on_update=self._publish,
-        )
-        self.pause = Pause(_load_time(self.poller.setting(PAUSE_KEY)), self._remember_pause)
-        self.snoozes = Snoozes(
-            _load_snoozes(self.poller.setting(SNOOZE_KEY)), self._remember_snoozes
-        )
-        self.notifier = Notifier(
-            rules=config.notify,
-            pause=self.pause,
-            gate=self._source_allows,
-            on_problem=lambda: self._show(self.poller.snapshot),
-        )
-        self._sources = {source.key: source for source in config.sources}
-        self.diagnostics = Diagnostics(config, on_round=self._probed)
-        if config.diagnostics.enabled:
-            self.poller.add_job("probes", self.diagnostics)
-        self.history = History(paths.history_file())
-        self.hooks = Hooks(config.hooks, config.hook_timeout)
-        self.webhooks = Webhooks(config.webhooks)
-        self._warned_early = False
-        self.autostart = autostart.for_platform()
         self.tray: Tray | None = None
         self._show: Callable[[Snapshot], None] = lambda _snapshot: None
         self._quit = threading.Event()
+        store = StateStore(paths.state_dir() / "tray.json")
+        self.notifications = NotificationSink(
+            config.notify,
+            config.sources,
+            store,
+            on_problem=lambda: self._show(self.engine.snapshot),
+        )
+        self.terminal = TerminalSink(stream=None)
+        """Silent while the tray shows; prints as ``watch`` does when there is no tray."""
+        self.engine = Engine(
+            config,
+            store=store,
+            outputs=Outputs(extra=(self.notifications, self.terminal)),
+            on_snapshot=self._refresh,
+        )
+        self.history = History(paths.history_file())
+        self.autostart = autostart.for_platform()
+        self.handlers: dict[Action, Callable[[Entry], None]] = {
+            Action.GUIDE: lambda _e: self._in_background(self.open_guide, "guide"),
+            Action.CHECK: lambda _e: self.engine.check_now(),
+            Action.OPEN_URL: lambda e: open_url(e.url) if e.url else None,
+            Action.STATUS_PAGE: lambda _e: open_url(self.config.primary.url),
+            Action.PAUSE_HOUR: lambda _e: self.engine.store.set_pause(_now() + timedelta(hours=1)),
+            Action.PAUSE_TOMORROW: lambda _e: self.engine.store.set_pause(tomorrow_morning(_now())),
+            Action.RESUME: lambda _e: self.engine.store.set_pause(None),
+            Action.SNOOZE_HOUR: lambda e: self._snooze(e, _now() + timedelta(hours=1)),
+            Action.SNOOZE_TOMORROW: lambda e: self._snooze(e, tomorrow_morning(_now())),
+            Action.UNSNOOZE: lambda e: self._snooze(e, None),
+            Action.AUTOSTART: lambda _e: self._toggle_autostart(),
+            Action.SETTINGS: lambda _e: self._open_settings(),
+            Action.QUIT: lambda _e: self.quit(),
+        }
 
     def run(self) -> int:
         from claude_beacon.tray import NoTrayError, Tray
@@ -100,17 +90,16 @@ class App:
             return self.run_without_tray(str(exc))
         self.tray = tray
         self._show = lambda snapshot: tray.show(
-            self.view(snapshot), local_problem=self.diagnostics.verdict(snapshot).seen_from_here
+            self.view(snapshot), local_problem=self.engine.verdict(snapshot).seen_from_here
         )
-        self.notifier.start()
         self._handle_signals()
         log.info("tray started with %d source(s)", len(self.config.sources))
-        tray.run(ready=self._start_background)
+        tray.run(ready=self.engine.start)
         self.quit()
         return 0
 
     def run_without_tray(self, why: str) -> int:
-        """Keep watching and notifying when no tray can be shown, printing events as well."""
+        """Keep watching and notifying when no tray can be shown, printing as ``watch`` does."""
         print(
             f"claude-beacon: {why}; watching here and sending notifications instead "
             "(Ctrl-C to stop).",
@@ -118,10 +107,10 @@ class App:
             flush=True,
         )
         log.info("no tray: %s", why)  # the terminal has been told above
-        self._show = lambda snapshot: None
-        self.notifier.start()
+        self.terminal.stream = sys.stdout
+        self.terminal.colour = sys.stdout.isatty()
         self._handle_signals()
-        thread = self.poller.start()
+        thread = self.engine.start()
         try:
             while thread.is_alive() and not self._quit.is_set():
                 thread.join(0.5)
@@ -130,29 +119,29 @@ class App:
         self.quit()
         return 0
 
-    def _start_background(self) -> None:
-        self.poller.start()
-
     def _handle_signals(self) -> None:
         signal.signal(signal.SIGTERM, lambda *_: self.quit())
         signal.signal(signal.SIGINT, lambda *_: self.quit())
         if instance.SHOW_SIGNAL is not None:  # a second copy asks this one to show its guide
-            signal.signal(instance.SHOW_SIGNAL, lambda *_: self.act(Entry("guide", "guide")))
+            signal.signal(instance.SHOW_SIGNAL, lambda *_: self.act(Entry("guide", Action.GUIDE)))
 
     def view(self, snapshot: Snapshot) -> trayview.TrayView:
         notes = []
-        if self.pause.active() and self.pause.until:
+        store = self.engine.store
+        pause = store.pause()
+        paused = pause is not None and _now() < pause
+        if paused:
             notes.append("notifications paused")
-        if self.notifier.problem:
+        if self.notifications.problem:
             notes.append("notifications unavailable")
-        if self.poller.store and self.poller.store.problem:
+        if store.problem:
             notes.append("cannot save state")
-        verdict = self.diagnostics.verdict(snapshot)
+        verdict = self.engine.verdict(snapshot)
         if verdict.seen_from_here:
             notes.insert(0, verdict.headline)
         rows = history_report.uptime_rows(
             self.history,
-            self.config.sources[0].name,
+            self.config.primary.name,
             snapshot.at,
             cells=0,
             digits=1,
@@ -160,8 +149,8 @@ class App:
         )
         return trayview.view(
             snapshot,
-            paused_until=self.pause.until if self.pause.active() else None,
-            snoozed=self.snoozes.current(),
+            paused_until=pause if paused else None,
+            snoozed=store.snoozes(),
             autostart=self._autostart_enabled(),
             notes=tuple(notes),
             uptime=tuple(f"{r.name}: {' · '.join(r.figures)}" for r in rows),
@@ -169,33 +158,10 @@ class App:
 
     def act(self, entry: Entry) -> None:
         """A menu click; runs on the toolkit's thread, so anything slow goes elsewhere."""
-        action = entry.action
-        now = datetime.now(UTC)
-        if action == "check":
-            self.poller.check_now()  # the status pages and the probes
-        elif action == "quit":
-            self.quit()
-        elif action == "guide":
-            threading.Thread(target=self.open_guide, name="beacon-guide", daemon=True).start()
-        elif action == "status_page":
-            open_url(self.config.sources[0].url)
-        elif action == "open_url" and entry.url:
-            open_url(entry.url)
-        elif action == "pause_hour":
-            self.pause.set(now + timedelta(hours=1))
-        elif action == "pause_tomorrow":
-            self.pause.set(tomorrow_morning(now))
-        elif action == "resume":
-            self.pause.set(None)
-        elif action in ("snooze_hour", "snooze_tomorrow", "unsnooze") and entry.arg:
-            until = {"snooze_hour": now + timedelta(hours=1), "unsnooze": None}
-            self.snoozes.set(entry.arg, until.get(action, tomorrow_morning(now)))
-        elif action == "autostart":
-            self._toggle_autostart()
-        elif action == "settings":
-            config_module.write_template(self.config_path)
-            open_path(self.config_path)
-        self._show(self.poller.snapshot)
+        if entry.action is not None:
+            self.handlers[entry.action](entry)
+        if entry.action is not Action.QUIT:
+            self._show(self.engine.snapshot)
 
     def quit(self) -> None:
         if self._quit.is_set():
@@ -203,36 +169,23 @@ class App:
         self._quit.set()
         if self.tray is not None:
             self.tray.stop()  # the icon goes first: what the user sees answers at once
-        # Every worker is told to stop and given what is left of one budget: their threads
-        # are daemons, so one stuck in a slow service cannot hold the exit.
-        deadline = time.monotonic() + QUIT_BUDGET
-        for worker in (self.poller, self.hooks, self.webhooks, self.notifier):
-            worker.stop(max(0.0, deadline - time.monotonic()))
+        # The workers' threads are daemons: one stuck in a slow service cannot hold the exit,
+        # and what a sink has not taken stays in the state's outbox for the next start.
+        self.engine.stop(QUIT_BUDGET)
 
-    def _publish(self, snapshot: Snapshot, events: tuple[Event, ...]) -> None:
-        self.history.record(snapshot, events)
-        self.hooks.post(events)
-        self.webhooks.post(events)
-        for event in events:
-            log.info("%s: %s", wording.headline(event), event.title)
-        self.notifier.post(events)
-        if self.tray is None:
-            for event in events:
-                print(report.event_text(event), flush=True)
+    def _refresh(self, snapshot: Snapshot) -> None:
         self._show(snapshot)
 
     def open_guide(self) -> None:
         """Write the guide from what is known now and open it; off the UI thread."""
-        snapshot = self.poller.snapshot
+        snapshot = self.engine.snapshot
         try:
-            history = diagnostics.history(self.poller.fetcher, self.config)
-            rows = history_report.uptime_rows(
-                self.history, self.config.sources[0].name, snapshot.at
-            )
+            history = diagnostics.history(self.engine.poller.fetcher, self.config)
+            rows = history_report.uptime_rows(self.history, self.config.primary.name, snapshot.at)
             page = guide.render(
                 snapshot,
-                self.diagnostics.verdict(snapshot),
-                self.diagnostics.results,
+                self.engine.verdict(snapshot),
+                self.engine.diagnostics.results,
                 history,
                 uptime=rows,
             )
@@ -244,19 +197,22 @@ class App:
             log.warning("no browser could be opened; the guide is at %s", path)
             print(f"claude-beacon: the troubleshooting guide is at {path}", file=sys.stderr)
             try:  # already off the UI thread, so a slow service only delays this thread
-                self.notifier.send("claude-beacon: troubleshooting guide", f"Open {path}")
+                self.notifications.send(
+                    Notice("claude-beacon: troubleshooting guide", f"Open {path}")
+                )
             except Exception as exc:  # no browser and no notifications: the log must do
                 log.debug("could not notify the guide's path: %s", exc)
 
-    def _probed(self, _results: object) -> None:
-        """After each probe round: warn once when a problem starts that the page does not show."""
-        snapshot = self.poller.snapshot
-        verdict = self.diagnostics.verdict(snapshot)
-        early = verdict.finding is Finding.EARLY_WARNING
-        if early and not self._warned_early:
-            self.notifier.post([_early_warning_event(verdict, snapshot)])
-        self._warned_early = early
-        self._show(snapshot)
+    def _in_background(self, work: Callable[[], None], name: str) -> None:
+        threading.Thread(target=work, name=f"beacon-{name}", daemon=True).start()
+
+    def _snooze(self, entry: Entry, until: datetime | None) -> None:
+        if entry.arg:
+            self.engine.store.set_snooze(entry.arg, until)
+
+    def _open_settings(self) -> None:
+        config_module.write_template(self.config_path)
+        open_path(self.config_path)
 
     def _autostart_enabled(self) -> bool | None:
         """Whether the app starts at login; ``None`` hides the menu item where that is unknown."""
@@ -274,33 +230,9 @@ class App:
         except OSError as exc:
             log.warning("cannot change start at login: %s", exc)
 
-    def _remember_pause(self, until: datetime | None) -> None:
-        self.poller.save_setting(PAUSE_KEY, until.isoformat() if until else None)
 
-    def _remember_snoozes(self, snoozes: dict[str, datetime]) -> None:
-        saved = {key: until.isoformat() for key, until in snoozes.items()}
-        self.poller.save_setting(SNOOZE_KEY, saved or None)
-
-    def _source_allows(self, event: Event) -> bool:
-        """The event's source's alert level and snooze (events of no source always pass)."""
-        source = self._sources.get(event.source_key)
-        if source is None:
-            return True
-        return alerts.notifies(event, source.alerts) and not self.snoozes.active(source.key)
-
-
-def _early_warning_event(verdict: Verdict, snapshot: Snapshot) -> Event:
-    name = snapshot.readings[0].source.name if snapshot.readings else "Claude"
-    return Event(
-        EventKind.EARLY_WARNING,
-        name,
-        "diagnostics",
-        "early-warning",
-        verdict.headline,
-        verdict.advice,
-        level=verdict.level,
-        at=datetime.now(UTC),
-    )
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def run(config: Config) -> int:
@@ -328,8 +260,14 @@ def tomorrow_morning(now: datetime) -> datetime:
 
 
 def open_url(url: str) -> None:
-    """Open a web page in the default browser, off the UI thread (some browsers block)."""
-    if not url.startswith(("https://", "http://127.", "http://localhost", "http://[::1]")):
+    """Open a web page in the default browser, off the UI thread (some browsers block).
+
+    Only https, or plain http to this machine: the address is parsed, never prefix-matched,
+    so ``http://localhost@elsewhere.example/`` is refused."""
+    parts = urlsplit(url)
+    if not parts.hostname or not (
+        parts.scheme == "https" or (parts.scheme == "http" and config_module.is_loopback(url))
+    ):
         log.warning("refused to open a link that is not https: %r", url)
         return
     threading.Thread(target=_open_in_browser, args=(url,), name="beacon-open", daemon=True).start()
@@ -375,21 +313,3 @@ def setup_file_logging() -> None:
     root.addHandler(handler)
     if root.getEffectiveLevel() > logging.INFO:
         root.setLevel(logging.INFO)  # the terminal handler keeps its own, quieter level
-
-
-def _load_time(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else None
-
-
-def _load_snoozes(value: object) -> dict[str, datetime]:
-    """Saved snoozes; anything unreadable in the state file is dropped, never an error."""
-    if not isinstance(value, dict):
-        return {}
-    loaded = {str(key): _load_time(until) for key, until in value.items()}
-    return {key: until for key, until in loaded.items() if until is not None}

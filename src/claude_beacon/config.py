@@ -18,8 +18,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from claude_beacon import paths
-from claude_beacon.core.alerts import ALERT_LEVELS
-from claude_beacon.core.model import Event, EventKind, SourceSpec
+from claude_beacon.core.alerts import ALERT_LEVELS, DEFAULT_KINDS, NotifyRules
+from claude_beacon.core.model import EventKind, SourceSpec
 from claude_beacon.core.providers import PROVIDERS, kind_for_host
 from claude_beacon.core.schedule import Cadence
 
@@ -33,23 +33,9 @@ MIN_REMOTE_INTERVAL = 10.0
 SOURCE_KINDS = tuple(PROVIDERS)
 
 
-DEFAULT_NOTIFY_KINDS = frozenset(EventKind) - {EventKind.COMPONENT_CHANGED}
-"""A component change always comes with an incident or maintenance: shown only when asked for."""
-
-
-@dataclass(frozen=True, slots=True)
-class NotifySettings:
-    kinds: frozenset[EventKind] = DEFAULT_NOTIFY_KINDS
-    components: tuple[str, ...] = ()
-    """Only events naming one of these components (or none at all) are shown; empty: all."""
-
-    def wants(self, event: Event) -> bool:
-        if event.kind not in self.kinds:
-            return False
-        if not self.components or not event.components:
-            return True
-        wanted = {c.casefold() for c in self.components}
-        return any(c.casefold() in wanted for c in event.components)
+DEFAULT_NOTIFY_KINDS = DEFAULT_KINDS
+NotifySettings = NotifyRules
+"""The ``[notifications]`` table: kinds and components, judged by ``core.alerts``."""
 
 
 class ConfigError(Exception):
@@ -97,6 +83,12 @@ class Config:
     webhooks: tuple[Webhook, ...] = ()
     path: Path | None = None
     """The file this came from, or ``None`` for the embedded default."""
+
+    @property
+    def primary(self) -> SourceSpec:
+        """The page the verdict, ``wait`` and "Open status page" follow: the first source that
+        is not an alternative (Claude, unless the user chose otherwise)."""
+        return next((s for s in self.sources if not s.alternative), self.sources[0])
 
 
 def locate(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:

@@ -169,8 +169,8 @@ def retry_after(value: str | None, now: datetime | None = None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():  # "²".isdigit() is true, and float("²") raises
+        return float(value[:9])
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

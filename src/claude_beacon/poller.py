@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from claude_beacon.config import Config
 from claude_beacon.core import events as core_events
@@ -33,7 +33,7 @@ from claude_beacon.core.model import (
 from claude_beacon.core.schedule import next_delay
 from claude_beacon.fetch import Fetcher
 from claude_beacon.pagereader import PageReader
-from claude_beacon.state import State, StateStore
+from claude_beacon.state import StateStore
 
 log = logging.getLogger(__name__)
 MAX_CONCURRENCY = 8
@@ -78,12 +78,11 @@ class Poller:
     ) -> None:
         self.config = config
         self.fetcher = fetcher
-        self.store = store
+        self.store = store or StateStore()
         self.on_update = on_update
         self.rng = rng or random.Random()
         self.clock = clock
         self.wall = wall
-        self.state: State = store.load() if store else State()
         self._readings: dict[str, Reading] = {}
         self.reader = PageReader(fetcher, config.cadence, self.rng, clock=clock, wall=wall)
         self._due: dict[str, float] = {s.key: 0.0 for s in config.sources}
@@ -94,7 +93,6 @@ class Poller:
         self._job_lock = threading.Lock()
         self._stop = fetcher.stop
         self._lock = threading.Lock()
-        self._state_lock = threading.Lock()
         self._snapshot = Snapshot(at=wall())
         self._thread: threading.Thread | None = None
 
@@ -115,13 +113,11 @@ class Poller:
             with ThreadPoolExecutor(workers, thread_name_prefix="beacon-fetch") as pool:
                 outcomes = list(pool.map(self._poll_guarded, chosen))
         events: list[Event] = []
-        with self._state_lock:
-            for source, outcome in zip(chosen, outcomes, strict=True):
-                self.state.memories[source.key] = outcome.memory
-                events.extend(outcome.events)
-                self._remember(source, outcome)
-            if self.store:
-                self.store.save(self.state)
+        for source, outcome in zip(chosen, outcomes, strict=True):
+            events.extend(outcome.events)
+            self._remember(source, outcome)
+        # One write: the memories that mark these events as seen, and the events owed to sinks.
+        self.store.commit({s.key: o.memory for s, o in zip(chosen, outcomes, strict=True)}, events)
         snapshot = Snapshot(
             at=self.wall(),
             readings=tuple(
@@ -133,20 +129,6 @@ class Poller:
         if self.on_update:
             self.on_update(snapshot, tuple(events))
         return snapshot, tuple(events)
-
-    def setting(self, key: str) -> Any:
-        with self._state_lock:
-            return self.state.settings.get(key)
-
-    def save_setting(self, key: str, value: Any) -> None:
-        """Remember a user choice across restarts (``None`` forgets it); any thread may call."""
-        with self._state_lock:
-            if value is None:
-                self.state.settings.pop(key, None)
-            else:
-                self.state.settings[key] = value
-            if self.store:
-                self.store.save(self.state)
 
     def add_job(self, name: str, job: Job) -> None:
         """Run ``job`` on this poller's schedule too, first at once; before ``start``."""
@@ -200,6 +182,12 @@ class Poller:
         self._thread.start()
         return self._thread
 
+    def poll_soon(self, key: str) -> None:
+        """Poll the source of ``key`` at the loop's next turn instead of on its schedule."""
+        if key in self._due:
+            self._due[key] = 0.0
+            self._wake.set()
+
     def check_now(self) -> None:
         self._check_requested.set()
         self._wake.set()
@@ -224,13 +212,13 @@ class Poller:
         except Exception as exc:  # a bug must cost one poll, never the loop
             log.exception("polling %s failed unexpectedly", source.name)
             failure = Failure(FailureKind.BAD_PAYLOAD, f"internal error: {exc!r}")
-            memory = self.state.memories.get(source.key, Memory())
+            memory = self.store.memory(source.key)
             reading = failed_reading(source, self.wall(), failure)
             diff = core_events.diff(memory, reading, self.wall(), down_after=DOWN_AFTER)
             return Outcome(reading, diff.events, diff.memory)
 
     def _poll(self, source: SourceSpec) -> Outcome:
-        memory = self.state.memories.get(source.key, Memory())
+        memory = self.store.memory(source.key)
         reading = self.reader.read(source)
         history = None
         needed = core_events.needs_confirmation(memory, reading)

@@ -136,6 +136,7 @@ def event_json(event: Event) -> dict[str, Any]:
         "source": event.source_name,
         "source_url": event.source_key,
         "id": event.subject_id,
+        "event_id": event.id,
         "title": event.title,
         "body": event.body,
         "level": event.level.key,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 from claude_beacon import wording
@@ -17,12 +18,30 @@ TOOLTIP_LIMIT = 127
 """Windows truncates notification-area tooltips at 127 characters."""
 
 
+class Action(StrEnum):
+    """What a menu click does; the app has one handler per action."""
+
+    GUIDE = "guide"
+    CHECK = "check"
+    OPEN_URL = "open_url"
+    STATUS_PAGE = "status_page"
+    PAUSE_HOUR = "pause_hour"
+    PAUSE_TOMORROW = "pause_tomorrow"
+    RESUME = "resume"
+    SNOOZE_HOUR = "snooze_hour"
+    SNOOZE_TOMORROW = "snooze_tomorrow"
+    UNSNOOZE = "unsnooze"
+    AUTOSTART = "autostart"
+    SETTINGS = "settings"
+    QUIT = "quit"
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One menu line. ``action`` names what a click does; ``url`` is opened for ``open_url``."""
 
     text: str
-    action: str | None = None
+    action: Action | None = None
     url: str | None = None
     checked: bool | None = None
     default: bool = False
@@ -84,7 +103,10 @@ def menu(
     snoozed: Mapping[str, datetime] | None = None,
 ) -> tuple[Entry, ...]:
     """The whole menu; the first entry, the guide, is also the default (left-click) action."""
-    entries: list[Entry] = [Entry("Open troubleshooting guide", "guide", default=True), SEPARATOR]
+    entries: list[Entry] = [
+        Entry("Open troubleshooting guide", Action.GUIDE, default=True),
+        SEPARATOR,
+    ]
     overall = snapshot.level
     entries.append(Entry(f"{wording.SYMBOLS[overall]} Overall: {overall.label}"))
     many = len(snapshot.readings) > INLINE_SOURCES
@@ -100,16 +122,16 @@ def menu(
         head = "Uptime from here (24 h · 7 d · 30 d)"
         entries.append(Entry(head, children=tuple(Entry(line) for line in uptime)))
     entries.append(SEPARATOR)
-    entries.append(Entry("Check now", "check"))
+    entries.append(Entry("Check now", Action.CHECK))
     entries.append(_pause_entry(paused_until, now))
     if len(snapshot.readings) > 1:
         entries.append(_snooze_entry(snapshot, snoozed or {}, now))
-    entries.append(Entry("Open status page", "status_page"))
+    entries.append(Entry("Open status page", Action.STATUS_PAGE))
     if autostart is not None:
-        entries.append(Entry("Start at login", "autostart", checked=autostart))
-    entries.append(Entry("Open settings", "settings"))
+        entries.append(Entry("Start at login", Action.AUTOSTART, checked=autostart))
+    entries.append(Entry("Open settings", Action.SETTINGS))
     entries.append(SEPARATOR)
-    entries.append(Entry("Quit", "quit"))
+    entries.append(Entry("Quit", Action.QUIT))
     return tuple(entries)
 
 
@@ -125,24 +147,24 @@ def _reading_entries(reading: Reading, named: bool, now: datetime | None) -> lis
         entries.append(Entry(f"{indent}{symbol} {component.name}: {component.level.label}"))
     for incident in reading.incidents:
         text = f"{indent}Incident: {wording.trim(incident.name, 60)} ({incident.status})"
-        entries.append(Entry(text, "open_url", url=incident.url))
+        entries.append(Entry(text, Action.OPEN_URL, url=incident.url))
     for item in reading.maintenances:
         when = wording.window(item.scheduled_for, item.scheduled_until, now)
         label = "Maintenance now" if item.in_progress else "Maintenance"
         text = f"{indent}{label}: {wording.trim(item.name, 50)}" + (f" ({when})" if when else "")
-        entries.append(Entry(text, "open_url", url=item.url))
+        entries.append(Entry(text, Action.OPEN_URL, url=item.url))
     return entries
 
 
 def _pause_entry(paused_until: datetime | None, now: datetime | None) -> Entry:
     if paused_until is not None:
         head = f"Notifications paused until {wording.local_time(paused_until, now)}"
-        return Entry(head, children=(Entry("Resume notifications", "resume"),))
+        return Entry(head, children=(Entry("Resume notifications", Action.RESUME),))
     return Entry(
         "Pause notifications",
         children=(
-            Entry("For 1 hour", "pause_hour"),
-            Entry("Until tomorrow", "pause_tomorrow"),
+            Entry("For 1 hour", Action.PAUSE_HOUR),
+            Entry("Until tomorrow", Action.PAUSE_TOMORROW),
         ),
     )
 
@@ -158,12 +180,12 @@ def _snooze_entry(
             children.append(Entry(f"{source.name}: muted in settings"))
         elif source.key in snoozed:
             until = wording.local_time(snoozed[source.key], now)
-            resume = Entry("Resume", "unsnooze", arg=source.key)
+            resume = Entry("Resume", Action.UNSNOOZE, arg=source.key)
             children.append(Entry(f"{source.name}: snoozed until {until}", children=(resume,)))
         else:
             choices = (
-                Entry("For 1 hour", "snooze_hour", arg=source.key),
-                Entry("Until tomorrow", "snooze_tomorrow", arg=source.key),
+                Entry("For 1 hour", Action.SNOOZE_HOUR, arg=source.key),
+                Entry("Until tomorrow", Action.SNOOZE_TOMORROW, arg=source.key),
             )
             children.append(Entry(source.name, children=choices))
     return Entry("Snooze a status page", children=tuple(children))

@@ -36,7 +36,7 @@ def test_wait_returns_when_the_page_recovers(server: StatuspageServer, isolated_
     assert proc.returncode == 0, err
     assert time.monotonic() - recovered < 5
     assert out == "Claude: all systems operational\n"
-    assert err.count("waiting, Claude is major outage") == 1  # said once, not per poll
+    assert err.count("waiting; Claude: major outage") == 1  # said once, not per poll
 
 
 def test_wait_for_one_component_and_time_out(server: StatuspageServer, isolated_home: Path) -> None:

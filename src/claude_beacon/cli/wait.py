@@ -1,4 +1,8 @@
-"""``claude-beacon wait``: block until Claude is operational: ``claude-beacon wait && claude``."""
+"""``claude-beacon wait``: block until Claude is operational: ``claude-beacon wait && claude``.
+
+It waits for the primary page (Claude, unless configured otherwise), on the same schedule and
+backoff as the tray; a page that cannot be read is never taken for "all clear".
+"""
 
 from __future__ import annotations
 
@@ -23,46 +27,55 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from claude_beacon.config import load
-    from claude_beacon.core.model import Event, Level, Snapshot
-    from claude_beacon.fetch import Fetcher
-    from claude_beacon.poller import Poller
+    from claude_beacon.core.model import Level, Snapshot
+    from claude_beacon.engine.engine import Engine, Outputs
 
     config = load(args.config)
     component, timeout = args.component, args.timeout
+    primary = config.primary
     if component:
-        first = replace(config.sources[0], components=(component,))
-        config = replace(config, sources=(first, *config.sources[1:]))
-    operational = threading.Event()
-    told: list[Level] = []
+        primary = replace(primary, components=(component,))
+        config = replace(
+            config, sources=tuple(primary if s.key == primary.key else s for s in config.sources)
+        )
+    finished = threading.Event()
+    told: list[str] = []
     missing: list[str] = []
 
-    def update(snapshot: Snapshot, _events: tuple[Event, ...]) -> None:
-        first = snapshot.readings[0] if snapshot.readings else None
-        if component and first and first.ok and not first.components:
-            missing.append(component)  # nothing to wait for: a typo, not "all clear"
-            operational.set()
+    def update(snapshot: Snapshot) -> None:
+        reading = next((r for r in snapshot.readings if r.source.key == primary.key), None)
+        if reading is None:
             return
-        level = snapshot.level if snapshot.readings else Level.UNKNOWN
-        if level is Level.OPERATIONAL:
-            operational.set()
-        elif not told or told[-1] is not level:
-            told.append(level)
-            print(f"claude-beacon: waiting, Claude is {level.label}…", file=sys.stderr, flush=True)
+        if component and reading.ok and not reading.components:
+            missing.append(component)  # nothing to wait for: a typo, not "all clear"
+            finished.set()
+            return
+        if reading.ok and reading.level is Level.OPERATIONAL:
+            finished.set()
+            return
+        if reading.failure:
+            why = f"its status page cannot be read ({reading.failure.message})"
+        else:
+            why = reading.level.label
+        if not told or told[-1] != why:
+            told.append(why)
+            print(f"claude-beacon: waiting; {primary.name}: {why}…", file=sys.stderr, flush=True)
 
-    poller = Poller(config, Fetcher(), on_update=update)  # the same schedule and backoff
-    poller.start()
+    engine = Engine(config, outputs=Outputs(record=False), on_snapshot=update, probes=False)
+    engine.start()
     try:
-        done = operational.wait(timeout)
+        done = finished.wait(timeout)
     except KeyboardInterrupt:
         return 130
     finally:
-        poller.stop()
+        engine.stop()
     if missing:
-        name = config.sources[0].name
-        print(f"claude-beacon: {name} has no component named {missing[0]!r}", file=sys.stderr)
+        print(
+            f"claude-beacon: {primary.name} has no component named {missing[0]!r}", file=sys.stderr
+        )
         return 2
     if done:
-        print("Claude: all systems operational")
+        print(f"{primary.name}: all systems operational")
         return 0
     print(f"claude-beacon: not operational after {timeout:g} s", file=sys.stderr)
     return 3

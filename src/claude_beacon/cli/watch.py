@@ -1,4 +1,8 @@
-"""``claude-beacon watch``: poll until interrupted, printing each event once as it happens."""
+"""``claude-beacon watch``: poll until interrupted, printing each event once as it happens.
+
+It runs the same engine as the tray (the pages and the reachability checks, so the early
+warning too), and every event goes to the history, hooks and webhooks as well as the terminal.
+"""
 
 from __future__ import annotations
 
@@ -18,20 +22,16 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     import signal
+    import threading
     from dataclasses import replace
 
-    from claude_beacon import paths, report
+    from claude_beacon import paths
     from claude_beacon.cli.terminal import colour, silence_stdout
     from claude_beacon.config import check_interval, load
-    from claude_beacon.core.model import Event, Snapshot
-    from claude_beacon.fetch import Fetcher
-    from claude_beacon.history import History
-    from claude_beacon.hooks import Hooks
-    from claude_beacon.poller import Poller
+    from claude_beacon.engine.engine import Engine, Outputs
+    from claude_beacon.engine.printer import TerminalSink
     from claude_beacon.state import StateStore
-    from claude_beacon.webhooks import Webhooks
 
     config = load(args.config)
     if args.interval is not None:
@@ -42,40 +42,24 @@ def run(args: argparse.Namespace) -> int:
             fast_interval=min(args.interval, config.cadence.fast_interval),
         )
         config = replace(config, cadence=cadence)
-    as_json = args.json
-    painted = colour()
-    first = [True]
+    done = threading.Event()
 
-    def publish(snapshot: Snapshot, events: tuple[Event, ...]) -> None:
-        try:
-            if first[0] and not as_json:
-                print(report.status_text(snapshot, colour=painted), flush=True)
-            first[0] = False
-            for event in events:
-                text = json.dumps(report.event_json(event), ensure_ascii=False)
-                print(text if as_json else report.event_text(event, painted), flush=True)
-        except BrokenPipeError:  # the reader went away (`watch | head`): stop, quietly
-            silence_stdout()
-            poller.stop(0)
+    def reader_gone() -> None:  # `watch | head -1`: stop, quietly
+        silence_stdout()
+        done.set()
 
-    store = StateStore(paths.state_dir() / "watch.json")
-    history = History(paths.history_file())
-    hooks = Hooks(config.hooks, config.hook_timeout)
-    webhooks = Webhooks(config.webhooks)
-
-    def publish_and_remember(snapshot: Snapshot, events: tuple[Event, ...]) -> None:
-        history.record(snapshot, events)
-        hooks.post(events)
-        webhooks.post(events)
-        publish(snapshot, events)
-
-    poller = Poller(config, Fetcher(), store=store, on_update=publish_and_remember)
-    signal.signal(signal.SIGTERM, lambda *_: poller.stop(0))
-    thread = poller.start()
+    terminal = TerminalSink(as_json=args.json, colour=colour(), on_closed=reader_gone)
+    engine = Engine(
+        config,
+        store=StateStore(paths.state_dir() / "watch.json"),
+        outputs=Outputs(extra=(terminal,)),
+    )
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    thread = engine.start()
     try:
-        while thread.is_alive():
-            thread.join(0.5)
+        while thread.is_alive() and not done.wait(0.5):
+            pass
     except KeyboardInterrupt:
         pass
-    poller.stop()
+    engine.stop()
     return 0

@@ -238,3 +238,13 @@ class Event:
     """A maintenance's planned window."""
     peak: Level = Level.UNKNOWN
     """For an item that ended: the worst level it was at while open."""
+
+    @property
+    def id(self) -> str:
+        """Stable identity, the same in every sink and after a restart: receivers dedupe by it.
+
+        The core emits an event once per thing it tells, at the moment it first saw it, so the
+        source, kind, subject and that moment name it uniquely.
+        """
+        moment = self.at.isoformat() if self.at else ""
+        return f"{self.source_key}|{self.kind.value}|{self.subject_id}|{moment}"

@@ -1,19 +1,19 @@
-"""Webhooks to a loopback receiver: the bodies, and retries with backoff on its failures."""
+"""Webhooks to a loopback receiver: the bodies, retries with backoff, one receiver per sink."""
 
 from __future__ import annotations
 
 import itertools
 import json
-import random
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 
 from claude_beacon.config import Webhook
-from claude_beacon.core.model import Event, EventKind, Level
-from claude_beacon.core.schedule import Cadence
-from claude_beacon.webhooks import Webhooks
+from claude_beacon.core.model import Event, EventKind, Level, Snapshot
+from claude_beacon.engine.dispatch import Dispatcher
+from claude_beacon.engine.webhooks import WebhookSink
 from tests.support.statuspage_server import Reply, StatuspageServer
 
 EVENT = Event(
@@ -26,8 +26,9 @@ EVENT = Event(
     level=Level.PARTIAL_OUTAGE,
     url="https://stspg.io/inc9",
     components=("Claude API (api.anthropic.com)",),
+    at=datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
 )
-FAST = Cadence(interval=0.2, fast_interval=0.2, backoff_cap=2.0)
+FIRST_RETRY = 0.2
 
 
 @pytest.fixture
@@ -37,13 +38,16 @@ def receiver() -> Iterator[StatuspageServer]:
 
 
 def deliver(receiver: StatuspageServer, *hooks: Webhook, expect: int) -> None:
-    sender = Webhooks(hooks, rng=random.Random(1), retry=FAST)
-    sender.post([EVENT])
+    dispatcher = Dispatcher(
+        [WebhookSink(h) for h in hooks], lambda _s, _e: None, first_retry=FIRST_RETRY
+    )
+    dispatcher.start(Snapshot(EVENT.at or datetime.now(UTC)), {})
+    dispatcher.publish(Snapshot(datetime.now(UTC)), [EVENT])
     deadline = time.monotonic() + 15
     while len([r for r in receiver.requests if r.method == "POST"]) < expect:
         assert time.monotonic() < deadline, receiver.requests
         time.sleep(0.05)
-    sender.stop()
+    dispatcher.stop(1)
 
 
 def test_bodies_in_each_format(receiver: StatuspageServer) -> None:
@@ -60,6 +64,7 @@ def test_bodies_in_each_format(receiver: StatuspageServer) -> None:
     sent = {r.path: json.loads(r.body) for r in receiver.requests}
     assert set(sent) == {"/json", "/slack", "/discord"}  # the kinds filter held
     assert sent["/json"]["kind"] == "incident_opened" and sent["/json"]["id"] == "inc9"
+    assert sent["/json"]["event_id"] == EVENT.id  # the same in every sink: receivers dedupe
     assert sent["/slack"]["text"].startswith("*Claude: new incident*\nElevated errors on the API")
     assert sent["/discord"]["content"].startswith("**Claude: new incident**")
     assert "https://stspg.io/inc9" in sent["/slack"]["text"]
@@ -79,5 +84,15 @@ def test_failures_are_retried_with_backoff_and_retry_after(receiver: StatuspageS
     times = [r.at for r in receiver.requests_to("/hook")]
     gaps = [b - a for a, b in itertools.pairwise(times)]
     assert len(times) == 4
-    assert all(gap >= FAST.floor * 0.9 for gap in gaps)
+    assert all(gap >= FIRST_RETRY * 0.9 for gap in gaps)
     assert gaps[1] >= 0.95  # Retry-After: 1
+
+
+def test_a_hanging_receiver_never_holds_up_another(receiver: StatuspageServer) -> None:
+    """Each receiver is a sink of its own: one that never answers delays nobody else."""
+    receiver.set("/slow", Reply(status=200, delay=8))
+    receiver.set("/fast", Reply(status=204))
+    started = time.monotonic()
+    deliver(receiver, Webhook(f"{receiver.url}/slow"), Webhook(f"{receiver.url}/fast"), expect=2)
+    fast = receiver.requests_to("/fast")
+    assert fast and fast[0].at - started < 5

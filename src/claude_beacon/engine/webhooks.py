@@ -1,0 +1,79 @@
+"""Webhooks: each event POSTed as JSON, or as a Slack or Discord message.
+
+Each receiver is a sink of its own: one that hangs or fails never holds up another. A failed
+POST raises ``DeliveryError``, and the dispatcher offers the event again with backoff, honouring
+the receiver's ``Retry-After`` up to a cap; an event it took is never posted to it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+
+from claude_beacon import report, wording
+from claude_beacon.config import Webhook
+from claude_beacon.core.model import Event, Snapshot
+from claude_beacon.fetch import USER_AGENT, environment_client, retry_after
+
+log = logging.getLogger(__name__)
+TIMEOUT = httpx.Timeout(10.0)
+REMEMBERED = 1000
+"""Ids of delivered events kept, so that a batch offered again skips what already went."""
+
+
+class DeliveryError(Exception):
+    """The receiver did not take the event; offer it again, after ``delay`` if it said so."""
+
+    def __init__(self, message: str, delay: float | None = None) -> None:
+        super().__init__(message)
+        self.delay = delay
+
+
+def body(event: Event, style: str) -> dict[str, Any]:
+    if style == "json":
+        return report.event_json(event)
+    text = f"*{wording.headline(event)}*\n{wording.detail(event, 500)}"
+    if event.url:
+        text += f"\n{event.url}"
+    if style == "slack":
+        return {"text": text}
+    return {"content": text.replace("*", "**", 2)[:2000]}  # Discord: bold is **, 2000 chars
+
+
+class WebhookSink:
+    def __init__(self, hook: Webhook, client: httpx.Client | None = None) -> None:
+        self.hook = hook
+        self.name = "webhook-" + hashlib.sha256(hook.url.encode()).hexdigest()[:12]
+        self._client = client
+        self._delivered: OrderedDict[str, None] = OrderedDict()
+
+    def deliver(self, snapshot: Snapshot, events: Sequence[Event]) -> None:
+        for event in events:
+            if self.hook.kinds is not None and event.kind not in self.hook.kinds:
+                continue
+            if event.id in self._delivered:
+                continue
+            self._post(event)
+            self._delivered[event.id] = None
+            while len(self._delivered) > REMEMBERED:
+                self._delivered.popitem(last=False)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    def _post(self, event: Event) -> None:
+        if self._client is None:
+            self._client = environment_client(timeout=TIMEOUT, headers={"User-Agent": USER_AGENT})
+        try:
+            reply = self._client.post(self.hook.url, json=body(event, self.hook.format))
+        except httpx.HTTPError as exc:
+            raise DeliveryError(f"webhook: {type(exc).__name__}: {exc}") from None
+        if reply.status_code >= 300:
+            wait = retry_after(reply.headers.get("retry-after"))
+            raise DeliveryError(f"webhook answered HTTP {reply.status_code}", wait)
