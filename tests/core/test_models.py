@@ -84,6 +84,11 @@ def test_replaying_the_page_from_the_start_learns_its_families_once_each() -> No
         ("Fast Mode errors for Claude Opus 4.6", ("opus-4.6",)),
         ("Errors for requests to claude-opus-4-1-20250805", ("opus-4.1",)),
         ("Errors on us.anthropic.claude-sonnet-4-5-20250929-v1:0", ("sonnet-4.5",)),
+        (
+            "Errors on anthropic.claude-v2:1 and claude-3-5-sonnet-v2@20241022",
+            ("claude-2.1", "sonnet-3.5"),
+        ),
+        ("Errors on claude-sonnet-4-5[1m]: long context only", ("sonnet-4.5",)),
         # Surfaces, versions of apps and numbers that are not models.
         ("Claude Code 2.1 crashes on start", ()),
         ("Claude Code v2.1.120 Crashes on Startup", ()),

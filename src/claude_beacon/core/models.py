@@ -90,7 +90,9 @@ _RECOVERED = re.compile(
     r"|(?:returned?|back) to (?:normal|baseline|expected))\b"
 )
 _SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
-_ID = re.compile(r"\b(?:[a-z0-9]+\.)*claude-[a-z0-9][a-z0-9.\-]*(?:@\d+)?(?:\[[^\]\s]*\])?", re.I)
+_ID = re.compile(r"\bclaude-[a-z0-9][a-z0-9.\-]*(?::\d+)?(?:@\d+)?(?:\[[^\]\s]*\])?", re.I)
+MAX_TEXT = 20_000
+"""Characters read of one title or update; Anthropic's longest updates are a few thousand."""
 _TOKEN = re.compile(
     r"(?P<time>\d{1,2}:\d{2}(?::\d{2})?)"
     r"|(?P<pct>\d+(?:\.\d+)?\s?%)"
@@ -294,13 +296,15 @@ def read_models(
     calls learned); families learned in the title count in the bodies. Names are collected
     from every text, so a model named once stays named ("Sonnet 4.6 is now healthy"): pass only
     the title and the newest update to ask what is still affected. A scope phrase in a sentence
-    that reports recovery ("other models have recovered") widens nothing.
+    that reports recovery ("other models have recovered") widens nothing. Each text is read up
+    to ``MAX_TEXT`` characters.
     """
     families = frozenset(known)
     models: list[str] = []
     excluded: list[str] = []
     scope: Scope | None = None
-    for text in (title, *bodies):
+    for whole in (title, *bodies):
+        text = whole[:MAX_TEXT]
         reader = _Reader(text, families)
         reader.read()
         families = families | reader.learned
