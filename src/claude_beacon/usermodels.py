@@ -18,6 +18,7 @@ import json
 import logging
 import stat
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from claude_beacon.core.modelids import KNOWN_FAMILIES, clean_text, setting_models
@@ -125,7 +126,7 @@ def your_models(
     environ: Mapping[str, str],
     cwd: Path,
     home: Path,
-    known: frozenset[str] = KNOWN_FAMILIES,
+    known: AbstractSet[str] = KNOWN_FAMILIES,
 ) -> tuple[str, ...]:
     """This user's models as canonical names, most specific first, each once.
 

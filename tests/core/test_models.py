@@ -94,6 +94,8 @@ def test_replaying_the_page_from_the_start_learns_its_families_once_each() -> No
         ("Claude Code v2.1.120 Crashes on Startup", ()),
         ("Elevated errors on Claude.ai, Claude API and Console", ()),
         ("Claude for Government 2 rollout", ()),
+        ("Elevated errors on Claude 4 models", ()),
+        ("Errors across the Claude 3 family", ()),
         ("Opus errors 10:22 UTC", ("opus",)),
         ("Opus at 10% error rate", ("opus",)),
         ("Sonnet 4.6 — 9:23 PT / 16:23 UTC, Opus 4.8 — 9:59 PT", ("sonnet-4.6", "opus-4.8")),
@@ -130,6 +132,7 @@ def test_a_mention_is_a_frozen_value() -> None:
         ("Elevated error rates on requests to some models", Scope.UNNAMED),
         ("Elevated errors across Claude Models", Scope.UNNAMED),
         ("Elevated errors across models", Scope.UNNAMED),
+        ("Elevated errors on Claude 4 models", Scope.UNNAMED),  # a generation, not one model
         ("Elevated errors for Claude Haiku 4.5, and other models", Scope.OTHER),
         ("Errors on requests to models other than Claude Opus 4.6", Scope.OTHER),
         ("Errors on non-Opus models", Scope.OTHER),
@@ -192,6 +195,19 @@ def test_real_update_bodies() -> None:
         "Between 13:25 and 14:43 PT today, Claude Opus 4.5 and Sonnet models experienced"
         " degraded availability."
     ) == ("opus-4.5", "sonnet")
+    # status.claude.com/incidents/q5qk1234v205, 2026-03-29: an app's release, not Claude 1.1.
+    assert (
+        models(
+            "We've identified an issue in the latest Claude Desktop release (Claude 1.1.9310) where"
+            " Dispatch sessions stop responding. Please update to Claude desktop app 1.1.9493."
+        )
+        == ()
+    )
+    # status.claude.com/incidents/yf39k9sw8rqx, 2024-10-29: ids in prose.
+    assert models(
+        "This issue primarily affected requests to claude-3-5-sonnet-20241022 and"
+        " claude-3-haiku-20240307, and has now been resolved."
+    ) == ("sonnet-3.5", "haiku-3")
 
 
 def test_models_the_page_spares() -> None:

@@ -13,6 +13,7 @@ keep a set of known families (see ``core.models``) recognise it afterwards on it
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 KNOWN_FAMILIES = frozenset({"opus", "sonnet", "haiku"})
 """The families known before the status page or a setting teaches others."""
@@ -101,7 +102,7 @@ def one_edit_apart(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
-def match_family(word: str, known: frozenset[str], *, typo: bool) -> str | None:
+def match_family(word: str, known: AbstractSet[str], *, typo: bool) -> str | None:
     """The known family ``word`` names, allowing one typo when ``typo`` (a version beside it).
 
     A typo keeps the first letter ("Sonet", "Opsu"): "table 2" is not "Fable 2".
@@ -119,7 +120,7 @@ def could_be_family(word: str) -> bool:
     return word.isalpha() and len(word) >= 3 and word not in NOT_FAMILIES
 
 
-def canonical_model(spelling: str, known: frozenset[str] = KNOWN_FAMILIES) -> str | None:
+def canonical_model(spelling: str, known: AbstractSet[str] = KNOWN_FAMILIES) -> str | None:
     """The canonical name of one model spelling, or None when it names no single model.
 
     API ids (``claude-opus-4-8``, ``claude-sonnet-4-5-20250929``, ``claude-3-5-haiku-20241022``),
@@ -163,7 +164,7 @@ def canonical_model(spelling: str, known: frozenset[str] = KNOWN_FAMILIES) -> st
     return f"{family}-{version}" if version else family
 
 
-def setting_models(spelling: str, known: frozenset[str] = KNOWN_FAMILIES) -> tuple[str, ...]:
+def setting_models(spelling: str, known: AbstractSet[str] = KNOWN_FAMILIES) -> tuple[str, ...]:
     """The models a model setting runs on: ``opusplan`` is Opus and Sonnet, others one or none."""
     word = _BRACKETS.sub("", clean_text(spelling).lower()).strip()
     if word in _PLAN_ALIASES:

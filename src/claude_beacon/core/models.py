@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -81,7 +82,8 @@ _SCOPES = (
     (
         Scope.UNNAMED,
         rf"(?:\b(?:some|certain|select|specific)\s+{_QUAL}models"
-        r"|\b(?:claude|anthropic|to|across|on|for)\s+models)\b(?!\s+other\s+than)",
+        r"|\b(?:claude|anthropic|to|across|on|for)\s+models"
+        r"|\bclaude\s+\d+(?:\.\d+)?\s+(?:models|family))\b(?!\s+other\s+than)",
     ),
 )
 _SCOPE_RES = tuple((scope, re.compile(pattern)) for scope, pattern in _SCOPES)
@@ -212,9 +214,10 @@ class _Reader:
 
     def _after_claude(self, i: int, excluding: bool) -> None:
         nxt, after = self._tok(i + 1), self._tok(i + 2)
-        version = _version(nxt)
+        version = _version(nxt, strict=True)  # "Claude 1.1.9310" is the desktop app's
         if version is not None:
-            if not self._next_is_family(i + 2):  # "Claude 2.1", not "Claude 3.5 Sonnet"
+            generation = after is not None and after.low in ("models", "family")
+            if not generation and not self._next_is_family(i + 2):  # "Claude 2.1"
                 self.used.add(i + 1)
                 self._add(i, i + 1, UNNAMED_FAMILY, version, excluding)
             return
@@ -276,7 +279,7 @@ class _Reader:
             self.found.append((f"{family}-{version}" if version else family, excl))
 
 
-def _scope_of(text: str, known: frozenset[str]) -> Scope | None:
+def _scope_of(text: str) -> Scope | None:
     widest: Scope | None = None
     for sentence in _SENTENCES.split(text.lower()):
         if _RECOVERED.search(sentence):
@@ -288,7 +291,7 @@ def _scope_of(text: str, known: frozenset[str]) -> Scope | None:
 
 
 def read_models(
-    title: str, bodies: Iterable[str] = (), known: frozenset[str] = KNOWN_FAMILIES
+    title: str, bodies: Iterable[str] = (), known: AbstractSet[str] = KNOWN_FAMILIES
 ) -> ModelMention:
     """The models an incident's title and update bodies speak of, all texts together.
 
@@ -299,7 +302,7 @@ def read_models(
     that reports recovery ("other models have recovered") widens nothing. Each text is read up
     to ``MAX_TEXT`` characters.
     """
-    families = frozenset(known)
+    given = families = frozenset(known)
     models: list[str] = []
     excluded: list[str] = []
     scope: Scope | None = None
@@ -312,12 +315,12 @@ def read_models(
             target = excluded if is_excluded else models
             if model not in target:
                 target.append(model)
-        found = _scope_of(text, families)
+        found = _scope_of(text)
         if found is not None and (scope is None or _WIDTH[found] < _WIDTH[scope]):
             scope = found
     if excluded and scope is None:
         scope = Scope.OTHER
-    return ModelMention(tuple(models), scope, families - known, tuple(excluded))
+    return ModelMention(tuple(models), scope, families - given, tuple(excluded))
 
 
 def _affects_one(mention: ModelMention, model: str) -> bool:
