@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from claude_beacon import paths
 from claude_beacon.core.alerts import ALERT_LEVELS, DEFAULT_KINDS, NotifyRules
-from claude_beacon.core.model import EventKind, SourceSpec
+from claude_beacon.core.model import EventKind, SourceSpec, primary_of
 from claude_beacon.core.providers import PROVIDERS, kind_for_host
 from claude_beacon.core.schedule import Cadence
 
@@ -88,7 +88,7 @@ class Config:
     def primary(self) -> SourceSpec:
         """The page the verdict, ``wait`` and "Open status page" follow: the first source that
         is not an alternative (Claude, unless the user chose otherwise)."""
-        return next((s for s in self.sources if not s.alternative), self.sources[0])
+        return primary_of(self.sources) or CLAUDE
 
 
 def locate(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:

@@ -16,6 +16,7 @@ from claude_beacon.config import Config
 from claude_beacon.core import statuspage
 from claude_beacon.core.model import Item, Snapshot
 from claude_beacon.core.probes import ProbeResult, ProbeRole
+from claude_beacon.core.providers import PROVIDERS
 from claude_beacon.core.verdict import ProbeMemory, Verdict, judge, remember
 from claude_beacon.fetch import Fetcher, Response
 from claude_beacon.reach import Target, probe_all
@@ -30,7 +31,12 @@ def targets(config: Config) -> list[Target]:
     """What to probe: Claude's endpoints, the status page's host, neutral sites, the API."""
     settings = config.diagnostics
     urls = list(settings.claude)
-    page = config.sources[0].url.rstrip("/") + "/api/v2/status.json"
+    primary = config.primary
+    provider = PROVIDERS[primary.kind]
+    # The page's host, through its lightest document: Statuspage's status.json, else the one
+    # document its provider reads.
+    lightest = "/api/v2/status.json" if provider.has_history else provider.documents[0]
+    page = primary.url.rstrip("/") + lightest
     if all(urlsplit(u).hostname != urlsplit(page).hostname for u in urls):
         urls.append(page)
     found = [Target(_host(u), u, ProbeRole.CLAUDE) for u in urls]
@@ -57,8 +63,12 @@ def run_probes(config: Config) -> tuple[ProbeResult, ...]:
 
 
 def history(fetcher: Fetcher, config: Config) -> tuple[Item, ...]:
-    """Recent incidents of the first source, newest first, or nothing if it cannot be read."""
-    url = config.sources[0].url.rstrip("/") + "/api/v2/incidents.json"
+    """Recent incidents of the primary source, newest first, or nothing if it cannot be read
+    (or its provider keeps no Statuspage history)."""
+    primary = config.primary
+    if not PROVIDERS[primary.kind].has_history:
+        return ()
+    url = primary.url.rstrip("/") + "/api/v2/incidents.json"
     response = fetcher.get(url, conditional=False)
     if not isinstance(response, Response) or response.status != 200:
         return ()

@@ -120,7 +120,7 @@ def render(
     )
     look = look_for(verdict.level, local_problem=verdict.seen_from_here)
     badge, ink = COLOURS[look]
-    first = snapshot.readings[0] if snapshot.readings else None
+    first = snapshot.primary
     source_url = safe_url(first.page_url or first.source.url) if first else None
     context: dict[str, Any] = {
         "verdict": verdict,

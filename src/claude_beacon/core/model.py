@@ -75,6 +75,13 @@ class SourceSpec:
         return self.url.rstrip("/").lower()
 
 
+def primary_of(sources: Iterable[SourceSpec]) -> SourceSpec | None:
+    """The source the verdict, ``wait`` and "Open status page" are about: the first that is
+    not an alternative (Claude, unless the user chose otherwise), else the first at all."""
+    listed = list(sources)
+    return next((s for s in listed if not s.alternative), listed[0] if listed else None)
+
+
 @dataclass(frozen=True, slots=True)
 class Component:
     id: str
@@ -192,6 +199,12 @@ class Snapshot:
 
     at: datetime
     readings: tuple[Reading, ...] = ()
+
+    @property
+    def primary(self) -> Reading | None:
+        """The reading of the primary source (see ``primary_of``), once it has one."""
+        chosen = primary_of(r.source for r in self.readings)
+        return next((r for r in self.readings if r.source == chosen), None)
 
     @property
     def level(self) -> Level:

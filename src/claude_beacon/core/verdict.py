@@ -187,8 +187,8 @@ def judge(
 
 
 def _claude_reading(snapshot: Snapshot) -> Reading | None:
-    """The first source is the one the verdict is about (Claude, by default)."""
-    return snapshot.readings[0] if snapshot.readings else None
+    """The primary source is the one the verdict is about (Claude, by default)."""
+    return snapshot.primary
 
 
 def _edge_failure(probe: ProbeResult) -> bool:
