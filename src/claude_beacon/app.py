@@ -145,7 +145,6 @@ class App:
             snapshot.at,
             cells=0,
             digits=1,
-            least=timedelta(minutes=10),
         )
         return trayview.view(
             snapshot,

@@ -103,7 +103,7 @@ def uptime_rows(
     now: datetime,
     cells: int = 48,
     digits: int = 2,
-    least: timedelta = timedelta(0),
+    least: timedelta = timedelta(minutes=10),
 ) -> list[UptimeRow]:
     """Per component (overall first): 24 h / 7 d / 30 d uptime, and a 24-hour timeline.
 

@@ -16,15 +16,21 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from claude_beacon import diagnostics, guide
+    from claude_beacon import diagnostics, guide, history_report, paths
     from claude_beacon.cli.checks import check_everything
     from claude_beacon.config import load
     from claude_beacon.core.verdict import ProbeMemory, judge, remember
+    from claude_beacon.history import History
 
     config = load(args.config)
     snapshot, probes, fetcher = check_everything(config)
     verdict = judge(snapshot, probes, remember(ProbeMemory(), probes))
-    page = guide.render(snapshot, verdict, probes, diagnostics.history(fetcher, config))
+    rows = history_report.uptime_rows(
+        History(paths.history_file()), config.primary.name, snapshot.at
+    )
+    page = guide.render(
+        snapshot, verdict, probes, diagnostics.history(fetcher, config), uptime=rows
+    )
     fetcher.client.close()
     try:
         path = guide.write(page)
