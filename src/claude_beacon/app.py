@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 QUIT_BUDGET = 0.8
 """Seconds Quit waits in all for the workers to finish what they are doing."""
+SETTINGS_CHECK = 2.0
+"""Seconds between looks at the settings file for an edit."""
 MORNING_HOUR = 8
 """'Until tomorrow' means until this hour tomorrow, local time."""
 
@@ -48,26 +50,18 @@ class App:
         self.tray: Tray | None = None
         self._show: Callable[[Snapshot], None] = lambda _snapshot: None
         self._quit = threading.Event()
-        store = StateStore(paths.state_dir() / "tray.json")
-        self.notifications = NotificationSink(
-            config.notify,
-            config.sources,
-            store,
-            on_problem=lambda: self._show(self.engine.snapshot),
-        )
         self.terminal = TerminalSink(stream=None)
         """Silent while the tray shows; prints as ``watch`` does when there is no tray."""
-        self.engine = Engine(
-            config,
-            store=store,
-            outputs=Outputs(extra=(self.notifications, self.terminal)),
-            on_snapshot=self._refresh,
-        )
+        self.settings_problem: str | None = None
+        """Why the settings file, as last edited, is not in use."""
+        self._settings_seen = _stamp(config_path)
+        self._swap = threading.Lock()
+        self._build(config)
         self.history = History(paths.history_file())
         self.autostart = autostart.for_platform()
         self.handlers: dict[Action, Callable[[Entry], None]] = {
             Action.GUIDE: lambda _e: self._in_background(self.open_guide, "guide"),
-            Action.CHECK: lambda _e: self.engine.check_now(),
+            Action.CHECK: lambda _e: self._check_now(),
             Action.OPEN_URL: lambda e: open_url(e.url) if e.url else None,
             Action.STATUS_PAGE: lambda _e: open_url(self.config.primary.url),
             Action.PAUSE_HOUR: lambda _e: self.engine.store.set_pause(_now() + timedelta(hours=1)),
@@ -80,6 +74,61 @@ class App:
             Action.SETTINGS: lambda _e: self._open_settings(),
             Action.QUIT: lambda _e: self.quit(),
         }
+
+    def _build(self, config: Config) -> None:
+        """An engine for ``config``, with this app's notifications and terminal."""
+        self.config = config
+        store = StateStore(paths.state_dir() / "tray.json")
+        self.notifications = NotificationSink(
+            config.notify,
+            config.sources,
+            store,
+            on_problem=lambda: self._show(self.engine.snapshot),
+        )
+        self.engine = Engine(
+            config,
+            store=store,
+            outputs=Outputs(extra=(self.notifications, self.terminal)),
+            on_snapshot=self._refresh,
+        )
+
+    def reload(self) -> bool:
+        """Apply the settings file if it changed since it was last read; true if applied.
+
+        A broken edit keeps the settings in use and says why (tooltip, log); the state, and
+        with it every event already told, carries over to the new settings."""
+        stamp = _stamp(self.config_path)
+        if stamp == self._settings_seen or stamp is None:
+            return False
+        self._settings_seen = stamp
+        try:
+            config = config_module.load(self.config_path)
+        except config_module.ConfigError as exc:
+            self.settings_problem = f"settings not applied: {exc}"
+            log.warning("%s; keeping the settings in use", self.settings_problem)
+            self._show(self.engine.snapshot)
+            return False
+        self.settings_problem = None
+        with self._swap:
+            self.engine.stop(QUIT_BUDGET)
+            self._build(config)
+            if not self._quit.is_set():
+                self.engine.start()
+        log.info("settings reloaded from %s", self.config_path)
+        self._show(self.engine.snapshot)
+        return True
+
+    def _watch_settings(self) -> None:
+        """Notice edits of the settings file (Open settings) while the app runs."""
+        while not self._quit.wait(SETTINGS_CHECK):
+            try:
+                self.reload()
+            except Exception:  # a reload that fails must not end the watching
+                log.exception("reloading the settings failed")
+
+    def _start(self) -> None:
+        self.engine.start()
+        self._in_background(self._watch_settings, "settings")
 
     def run(self) -> int:
         from claude_beacon.tray import NoTrayError, Tray
@@ -94,7 +143,7 @@ class App:
         )
         self._handle_signals()
         log.info("tray started with %d source(s)", len(self.config.sources))
-        tray.run(ready=self.engine.start)
+        tray.run(ready=self._start)
         self.quit()
         return 0
 
@@ -110,10 +159,10 @@ class App:
         self.terminal.stream = sys.stdout
         self.terminal.colour = sys.stdout.isatty()
         self._handle_signals()
-        thread = self.engine.start()
+        self._start()
         try:
-            while thread.is_alive() and not self._quit.is_set():
-                thread.join(0.5)
+            while not self._quit.wait(0.5):
+                pass
         except KeyboardInterrupt:
             pass
         self.quit()
@@ -136,6 +185,8 @@ class App:
             notes.append("notifications unavailable")
         if store.problem:
             notes.append("cannot save state")
+        if self.settings_problem:
+            notes.append(self.settings_problem)
         verdict = self.engine.verdict(snapshot)
         if verdict.seen_from_here:
             notes.insert(0, verdict.headline)
@@ -202,6 +253,11 @@ class App:
             except Exception as exc:  # no browser and no notifications: the log must do
                 log.debug("could not notify the guide's path: %s", exc)
 
+    def _check_now(self) -> None:
+        """Check now: the settings as edited, then every page and check at once."""
+        if not self.reload():
+            self.engine.check_now()
+
     def _in_background(self, work: Callable[[], None], name: str) -> None:
         threading.Thread(target=work, name=f"beacon-{name}", daemon=True).start()
 
@@ -228,6 +284,15 @@ class App:
                 self.autostart.enable(autostart.launch_command())
         except OSError as exc:
             log.warning("cannot change start at login: %s", exc)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """When the file last changed, and its size; ``None`` while it does not exist."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
 
 
 def _now() -> datetime:

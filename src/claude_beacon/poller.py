@@ -112,6 +112,8 @@ class Poller:
             workers = min(MAX_CONCURRENCY, len(chosen))
             with ThreadPoolExecutor(workers, thread_name_prefix="beacon-fetch") as pool:
                 outcomes = list(pool.map(self._poll_guarded, chosen))
+        if self._stop.is_set():  # stopped while fetching: a later run owns the state now
+            return self.snapshot, ()
         events: list[Event] = []
         for source, outcome in zip(chosen, outcomes, strict=True):
             events.extend(outcome.events)
