@@ -243,6 +243,8 @@ class Link:
         except (OSError, ValueError) as exc:
             if not self._closed.is_set():
                 log.warning("lost the D-Bus session bus: %s", exc)
+                self._closed.set()
+                self.connection.close()
                 self._fail_pending(BusError(f"lost the D-Bus session bus: {_why(exc)}"))
                 if self._on_lost:
                     self._on_lost(exc)
