@@ -94,8 +94,11 @@ def watcher_present(address: str | None = None, timeout: float = PRESENCE_TIMEOU
         finally:
             done.set()
 
-    # A thread bounds even the parts that have no timeout of their own (a stuck connect).
-    threading.Thread(target=ask, name="beacon-sni-probe", daemon=True).start()
+    # A thread bounds the whole exchange, however its steps share out their own timeouts.
+    try:
+        threading.Thread(target=ask, name="beacon-sni-probe", daemon=True).start()
+    except RuntimeError:  # no thread to be had: the app could not run a tray either
+        return False
     return done.wait(timeout + 0.2) and bool(answer and answer[0])
 
 
@@ -147,6 +150,7 @@ class SniTray:
         self.menu.update(_menu_of(self._view))
         self._running = False
         self._stopping = False
+        self._closing = threading.Lock()
         self._tries = 0
         self._retry_at: float | None = None
         self.bus_name = f"org.kde.StatusNotifierItem-{os.getpid()}-{next(_instances)}"
@@ -274,14 +278,15 @@ class SniTray:
 
     def _close(self) -> None:
         """Give up the name, so the watcher drops the item at once, and close the connection."""
-        if not self.link.alive:
-            return
-        release = new_method_call(dbuslink.BUS, "ReleaseName", "s", (self.bus_name,))
-        try:
-            self.link.call(release, min(self._timeout, 1.0))
-        except dbuslink.BusError as exc:
-            log.debug("could not release %s: %s", self.bus_name, exc)
-        self.link.close()
+        with self._closing:  # ``stop`` and the end of ``run`` may both get here
+            if not self.link.alive:
+                return
+            release = new_method_call(dbuslink.BUS, "ReleaseName", "s", (self.bus_name,))
+            try:
+                self.link.call(release, min(self._timeout, 1.0))
+            except dbuslink.BusError as exc:
+                log.debug("could not release %s: %s", self.bus_name, exc)
+            self.link.close()
 
     def _emit(self, name: str) -> None:
         self.link.send(new_signal(DBusAddress(ITEM_PATH, interface=ITEM), name))
