@@ -27,7 +27,7 @@ from claude_beacon.engine.engine import Engine, Outputs
 from claude_beacon.engine.printer import TerminalSink
 from claude_beacon.history import History
 from claude_beacon.instance import InstanceLock
-from claude_beacon.notifier import Notice, NotificationSink
+from claude_beacon.notifier import Notice, NotificationSink, platform_sender
 from claude_beacon.state import StateStore
 from claude_beacon.trayview import Action, Entry
 
@@ -52,6 +52,7 @@ class App:
         self._quit = threading.Event()
         self.terminal = TerminalSink(stream=None)
         """Silent while the tray shows; prints as ``watch`` does when there is no tray."""
+        self._send = platform_sender(on_action=self._notification_clicked)
         self.settings_problem: str | None = None
         """Why the settings file, as last edited, is not in use."""
         self._settings_seen = _stamp(config_path)
@@ -83,6 +84,7 @@ class App:
             config.notify,
             config.sources,
             store,
+            send=self._send,
             on_problem=lambda: self._show(self.engine.snapshot),
         )
         self.engine = Engine(
@@ -252,6 +254,16 @@ class App:
                 )
             except Exception as exc:  # no browser and no notifications: the log must do
                 log.debug("could not notify the guide's path: %s", exc)
+
+    def _notification_clicked(self, action: str, key: str | None) -> None:
+        """A notification's button (on the notifier's worker thread): the guide, or a snooze
+        of the source the notification came from."""
+        if action == "snooze" and key:
+            source_key = key.split("|", 1)[0]
+            self.engine.store.set_snooze(source_key, _now() + timedelta(hours=1))
+            self._show(self.engine.snapshot)
+        elif action == "default":
+            self.act(Entry("Open troubleshooting guide", Action.GUIDE))
 
     def _check_now(self) -> None:
         """Check now: the settings as edited, then every page and check at once."""

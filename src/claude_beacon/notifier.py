@@ -9,7 +9,6 @@ summary at once, with no waiting window.
 from __future__ import annotations
 
 import logging
-import shutil
 import subprocess
 import sys
 import warnings
@@ -110,40 +109,33 @@ def compose(batch: Sequence[Event]) -> list[Notice]:
     return [Notice(title, "\n".join(wording.trim(line, 90) for line in lines), "", level)]
 
 
-def platform_sender() -> Send:
-    """plyer, except where it would fail silently or unsafely.
+OnAction = Callable[[str, str | None], None]
+"""A click on a notification's button: the action (``default``, ``snooze``) and its key."""
 
-    macOS: plyer needs pyobjus, so ``osascript`` speaks. Linux without dbus-python: plyer would
-    run ``notify-send`` without checking that it worked (and, wherever a ``/app`` directory
-    exists, splice the text into a ``gdbus`` argument), so ``notify-send`` is run here instead,
-    checked and with a timeout, the text passed as plain arguments after ``--``.
+
+def platform_sender(on_action: OnAction | None = None) -> Send:
+    """The platform's own way of notifying.
+
+    Linux and the BSDs: ``org.freedesktop.Notifications`` over D-Bus, in pure Python, with
+    buttons, replacement and urgency (no ``notify-send``, no dbus-python needed). macOS: plyer
+    needs pyobjus, so ``osascript`` speaks. Windows: plyer.
     """
     if sys.platform == "darwin":
         return _osascript
-    if sys.platform.startswith(("linux", "freebsd", "openbsd")) and not _has_dbus_python():
-        return _notify_send
+    if sys.platform.startswith(("linux", "freebsd", "openbsd")):
+        return _dbus_sender(on_action)
     return _plyer
 
 
-def _has_dbus_python() -> bool:
-    try:
-        import dbus  # type: ignore[import-not-found]  # noqa: F401
-    except ImportError:
-        return False
-    return True
+def _dbus_sender(on_action: OnAction | None) -> Send:
+    from claude_beacon.dbusnotify import DBusNotifier
 
+    notifier = DBusNotifier(on_action=on_action)
 
-def _notify_send(notice: Notice) -> None:
-    executable = shutil.which("notify-send")
-    if executable is None:
-        raise NotImplementedError("no notification service (install libnotify's notify-send)")
-    argv = [executable, "--app-name", APP_NAME, "--expire-time", "10000", "--"]
-    result = subprocess.run(
-        [*argv, notice.title, notice.body], timeout=15, capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        lines = (result.stderr.strip() or f"notify-send exited {result.returncode}").splitlines()
-        raise RuntimeError(lines[-1])
+    def send(notice: Notice) -> None:
+        notifier.send(notice.title, notice.body, key=notice.key or None, level=notice.level)
+
+    return send
 
 
 def _plyer(notice: Notice) -> None:
