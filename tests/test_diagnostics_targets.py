@@ -16,7 +16,7 @@ def test_the_defaults_probe_claude_the_status_page_host_and_two_neutral_sites(
     assert [(t.name, t.role) for t in targets] == [
         ("api.anthropic.com", ProbeRole.CLAUDE),
         ("claude.ai", ProbeRole.CLAUDE),
-        ("status.claude.com", ProbeRole.CLAUDE),
+        ("status.claude.com", ProbeRole.STATUS_PAGE),
         ("www.gstatic.com", ProbeRole.INTERNET),
         ("www.cloudflare.com", ProbeRole.INTERNET),
     ]

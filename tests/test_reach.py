@@ -250,3 +250,27 @@ def test_a_status_line_that_drips_in_is_cut_at_the_timeout() -> None:
         took = time.monotonic() - started
     assert (result.ok, result.failed_at) == (False, Stage.HTTP)
     assert took < 2.5
+
+
+def test_a_cdn_challenge_page_is_told_apart_from_the_targets_own_answer() -> None:
+    page = b"<!DOCTYPE html><html><title>Just a moment...</title></html>"
+    marked = (("cf-mitigated", "challenge"),)
+    with StatuspageServer() as server:
+        server.set("/cf", Reply(403, page, "text/html; charset=UTF-8", headers=marked))
+        server.set("/html", Reply(403, page, "text/html; charset=UTF-8"))
+        server.set("/json", Reply(403, b'{"type":"error"}'))
+        server.set("/web", Reply(200, page, "text/html; charset=UTF-8"))
+        key = (("x-api-key", SECRET),)
+        results = {
+            (path, role): probe(Target("api", f"{server.url}{path}", role, key), timeout=2)
+            for path in ("/cf", "/html", "/json", "/web")
+            for role in (ProbeRole.CLAUDE, ProbeRole.API_AUTH)
+        }
+    challenged = {found for found, result in results.items() if result.challenge}
+    assert challenged == {
+        ("/cf", ProbeRole.CLAUDE),
+        ("/cf", ProbeRole.API_AUTH),
+        ("/html", ProbeRole.API_AUTH),  # the API never answers in HTML
+        ("/web", ProbeRole.API_AUTH),
+    }
+    assert results["/cf", ProbeRole.API_AUTH].status == 403

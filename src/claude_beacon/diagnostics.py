@@ -39,7 +39,7 @@ def targets(config: Config) -> list[Target]:
     page = primary.url.rstrip("/") + lightest
     if all(urlsplit(u).hostname != urlsplit(page).hostname for u in urls):
         urls.append(page)
-    found = [Target(_host(u), u, ProbeRole.CLAUDE) for u in urls]
+    found = [Target(_host(u), u, _role(u, page)) for u in urls]
     found += [Target(_host(u), u, ProbeRole.INTERNET) for u in settings.internet]
     key = settings.key()
     if key:
@@ -124,6 +124,11 @@ class Diagnostics:
         failing = any(not p.ok for p in results if p.role is not ProbeRole.INTERNET)
         interval = self.config.diagnostics.interval
         return min(RETRY_INTERVAL, interval) if failing else interval
+
+
+def _role(url: str, page: str) -> ProbeRole:
+    """The status page's host answering says nothing of whether Claude does."""
+    return ProbeRole.STATUS_PAGE if url == page else ProbeRole.CLAUDE
 
 
 def _host(url: str) -> str:

@@ -33,26 +33,31 @@ def entries(body: bytes) -> list[FeedEntry]:
     for entry in parsed.entries:
         content = entry.get("content")
         markup = content[0].get("value", "") if content else entry.get("summary", "")
+        updated = _moment(entry, "updated")
         found.append(
             FeedEntry(
                 link=entry.get("link", ""),
                 title=entry.get("title", ""),
                 content_html=markup,
-                published=_published(entry),
+                published=_moment(entry, "published") or updated or datetime.now(UTC),
+                updated=updated,
             )
         )
     return found
 
 
-def _published(entry: feedparser.FeedParserDict) -> datetime:
-    """When the entry was published, in the page's own offset where the feed gives one: it
-    tells the zone of the entry's update stamps when their abbreviation is not a known one."""
-    for key in ("published", "updated"):
-        try:
-            moment = datetime.fromisoformat(entry.get(key, ""))
-        except (TypeError, ValueError):
-            continue
-        if moment.tzinfo is not None:
-            return moment
-    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
-    return datetime.fromtimestamp(calendar.timegm(parsed), UTC) if parsed else datetime.now(UTC)
+def _moment(entry: feedparser.FeedParserDict, key: str) -> datetime | None:
+    """The entry's ``published`` or ``updated``, in the page's own offset where the feed gives
+    one: it tells the zone of the entry's update stamps when their abbreviation is not a known
+    one. incident.io's Atom has only ``updated``; RSS only ``pubDate`` (``published``).
+
+    Read as a plain dict: feedparser would answer a missing ``updated`` with ``published``.
+    """
+    try:
+        moment = datetime.fromisoformat(dict.get(entry, key, ""))
+    except (TypeError, ValueError):
+        moment = None
+    if moment is not None and moment.tzinfo is not None:
+        return moment
+    parsed = dict.get(entry, f"{key}_parsed")
+    return datetime.fromtimestamp(calendar.timegm(parsed), UTC) if parsed else None

@@ -215,7 +215,7 @@ class PageReader:
         cached = self._feed_items.get(source.key)
         if cached is None or cached[0] is not body:
             try:
-                items = {i.id: i for i in items_from_feed(feedreader.entries(body))}
+                items = {i.id: i for i in items_from_feed(feedreader.entries(body), self.wall())}
             except feedreader.FeedError as exc:
                 self._forget(url)
                 failure = Failure(FailureKind.BAD_PAYLOAD, f"history feed not readable: {exc}")

@@ -55,7 +55,7 @@ def probe(target: Target, *, timeout: float = 5.0, ca_file: str | None = None) -
         if not proxied:
             address = _resolve(host, port, timeout, timings)
             _handshake(address, host, port, context, timeout, timings)
-        status = _round_trip(target, context, timeout, proxied, timings)
+        status, challenge = _round_trip(target, context, timeout, proxied, timings)
     except _Failed as stop:
         return _result(
             target,
@@ -75,6 +75,7 @@ def probe(target: Target, *, timeout: float = 5.0, ca_file: str | None = None) -
         status=status,
         error=error,
         failed_at=None if ok else Stage.HTTP,
+        challenge=challenge,
     )
 
 
@@ -167,7 +168,8 @@ def _round_trip(
     timeout: float,
     proxied: bool,
     timings: dict[str, float],
-) -> int:
+) -> tuple[int, bool]:
+    """The answer's status, and whether it is a CDN's challenge page rather than the target's."""
     host = urlsplit(target.url).hostname
     headers = {"User-Agent": USER_AGENT, **dict(target.headers)}
     started = time.monotonic()
@@ -180,6 +182,7 @@ def _round_trip(
             client.stream("GET", target.url, headers=headers) as reply,
         ):
             status = reply.status_code
+            challenge = _challenge(reply.headers, target.role)
     except httpx.TimeoutException as exc:
         raise _Failed(Stage.HTTP, f"no answer from {host} in {timeout:g} s") from exc
     except httpx.ConnectError as exc:
@@ -192,7 +195,15 @@ def _round_trip(
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
         raise _Failed(Stage.HTTP, f"request to {host} failed ({_why(exc)})") from exc
     timings["http"] = _ms(started)
-    return status
+    return status, challenge
+
+
+def _challenge(headers: httpx.Headers, role: ProbeRole) -> bool:
+    """Cloudflare marks its challenge pages ``cf-mitigated``; the API never answers in HTML."""
+    if "cf-mitigated" in headers:
+        return True
+    html = headers.get("content-type", "").lower().startswith("text/html")
+    return role is ProbeRole.API_AUTH and html
 
 
 def _client(context: ssl.SSLContext | None, timeout: float, proxied: bool) -> httpx.Client:
@@ -222,6 +233,7 @@ def _result(
     error: str | None = None,
     failed_at: Stage | None = None,
     untrusted: bool = False,
+    challenge: bool = False,
 ) -> ProbeResult:
     return ProbeResult(
         name=target.name,
@@ -238,6 +250,7 @@ def _result(
         http_ms=timings.get("http"),
         certificate_untrusted=untrusted,
         via_proxy=proxied,
+        challenge=challenge,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -76,7 +77,7 @@ SITUATIONS = [
         Finding.BLOCKED_HERE,
         Level.OPERATIONAL,
         "Anthropic reports all systems operational, but this machine cannot reach "
-        "api.anthropic.com, claude.ai while the rest of the internet works",
+        "api.anthropic.com and claude.ai while the rest of the internet works",
     ),
     (
         UNREADABLE,
@@ -230,3 +231,149 @@ def test_a_refused_or_limited_key_is_not_an_api_failure() -> None:
 def test_all_good_claims_claude_answers_only_when_a_probe_did() -> None:
     assert "Claude answers from here" in judge(page(), [ok(API), NET]).headline
     assert "Claude answers" not in judge(page(), [NET]).headline
+
+
+HOST = "status.claude.com"
+RED = page(Level.MAJOR_OUTAGE, "Claude API")
+GOOD = "All good: Anthropic reports all systems operational and Claude answers from here"
+REACH = "Anthropic reports all systems operational, but this machine cannot reach"
+OTHERS_FAIL = "from here, and other sites fail too"
+GRID = [
+    # (internet, api.anthropic.com, claude.ai, status page host), finding, words in the headline
+    (("ok", "ok", "ok", "ok"), Finding.ALL_GOOD, GOOD),
+    (("ok", "ok", "ok", "fail"), Finding.ALL_GOOD, GOOD),
+    (("ok", "ok", "fail", "ok"), Finding.BLOCKED_HERE, f"{REACH} claude.ai while the rest"),
+    (("ok", "ok", "fail", "fail"), Finding.BLOCKED_HERE, f"{REACH} claude.ai while the rest"),
+    (("ok", "fail", "ok", "ok"), Finding.BLOCKED_HERE, f"{REACH} {API} while the rest"),
+    (("ok", "fail", "ok", "fail"), Finding.BLOCKED_HERE, f"{REACH} {API} while the rest"),
+    (("ok", "fail", "fail", "ok"), Finding.BLOCKED_HERE, f"{REACH} {API} and {AI} while the"),
+    (("ok", "fail", "fail", "fail"), Finding.BLOCKED_HERE, f"{REACH} {API} and {AI} while the"),
+    (("fail", "ok", "ok", "ok"), Finding.ALL_GOOD, GOOD),
+    (("fail", "ok", "ok", "fail"), Finding.ALL_GOOD, GOOD),
+    (
+        ("fail", "ok", "fail", "ok"),
+        Finding.BLOCKED_HERE,
+        f"{REACH} {AI}; only {API} and {HOST} answer {OTHERS_FAIL}",
+    ),
+    (
+        ("fail", "ok", "fail", "fail"),
+        Finding.BLOCKED_HERE,
+        f"{AI}; only {API} answers {OTHERS_FAIL}",
+    ),
+    (
+        ("fail", "fail", "ok", "ok"),
+        Finding.BLOCKED_HERE,
+        f"{REACH} {API}; only {AI} and {HOST} answer {OTHERS_FAIL}",
+    ),
+    (
+        ("fail", "fail", "ok", "fail"),
+        Finding.BLOCKED_HERE,
+        f"{API}; only {AI} answers {OTHERS_FAIL}",
+    ),
+    (
+        ("fail", "fail", "fail", "ok"),
+        Finding.BLOCKED_HERE,
+        f"{REACH} {API} and {AI}; only {HOST} answers {OTHERS_FAIL}",
+    ),
+    (("fail", "fail", "fail", "fail"), Finding.DNS_FAILS, "DNS lookups fail"),
+]
+
+
+def round_of(internet: str, api: str, ai: str, host: str) -> list[ProbeResult]:
+    """One round; each failing check fails its DNS lookup, as behind a filtering proxy."""
+    checks = [
+        ("example.net", internet, ProbeRole.INTERNET),
+        (API, api, ProbeRole.CLAUDE),
+        (AI, ai, ProbeRole.CLAUDE),
+        (HOST, host, ProbeRole.STATUS_PAGE),
+    ]
+    return [ok(n, role) if state == "ok" else fail(n, Stage.DNS, role) for n, state, role in checks]
+
+
+@pytest.mark.parametrize("snapshot", [page(), RED], ids=["page-green", "page-red"])
+@pytest.mark.parametrize(("checks", "finding", "words"), GRID, ids=["-".join(g[0]) for g in GRID])
+def test_every_combination_of_checks_and_page(
+    snapshot: Snapshot, checks: tuple[str, str, str, str], finding: Finding, words: str
+) -> None:
+    verdict = judge(snapshot, round_of(*checks))
+    if snapshot is RED:
+        finding, words = Finding.REPORTED, "Anthropic reports a major outage of Claude API"
+    assert (verdict.finding, verdict.level) == (finding, snapshot.level)
+    assert words in verdict.headline
+    if checks[1:3] == ("fail", "fail"):  # never all clear while the API and claude.ai fail
+        assert verdict.finding is not Finding.ALL_GOOD
+        assert "Claude answers" not in verdict.headline
+        assert "Claude's endpoints answer" not in verdict.headline
+
+
+def test_only_the_status_page_host_answering_points_at_an_allow_list_and_the_failing_step() -> None:
+    verdict = judge(page(), round_of("fail", "fail", "fail", "ok"))
+    assert "a proxy's allow-list, a captive portal" in verdict.advice
+    assert "Their names do not resolve on this machine while other names do" in verdict.advice
+    refused = [ok(HOST, ProbeRole.STATUS_PAGE), NET]
+    refused += [fail(API, Stage.CONNECT), fail(AI, Stage.CONNECT)]
+    verdict = judge(page(), refused)
+    assert verdict.headline.endswith("while the rest of the internet works")
+    assert "refused or time out while other hosts connect: a firewall or proxy" in verdict.advice
+
+
+def test_a_failing_status_page_host_is_told_but_is_not_claude_failing() -> None:
+    host_down = fail(HOST, Stage.HTTP, ProbeRole.STATUS_PAGE, status=503, error="HTTP 503")
+    verdict = judge(page(), [ok(API), ok(AI), host_down, NET], ProbeMemory())
+    assert verdict.finding is Finding.ALL_GOOD
+    assert "The status page's host did not answer this check (HTTP 503)." in verdict.advice
+    assert remember(ProbeMemory(), [ok(API), host_down]).failing_rounds == 0
+    readable_elsewhere = judge(UNREADABLE, [ok(HOST, ProbeRole.STATUS_PAGE), fail(API, Stage.HTTP)])
+    assert "Claude's endpoints answer" not in readable_elsewhere.headline
+
+
+def key_check(status: int, challenge: bool = False) -> ProbeResult:
+    name = f"{API} (with your key)"
+    return ProbeResult(
+        name, f"https://{API}/v1/models", ProbeRole.API_AUTH, NOW, False, Stage.HTTP,
+        f"{API} answered HTTP {status}", status, challenge=challenge,
+    )  # fmt: skip
+
+
+def test_a_challenge_page_from_the_cdn_is_not_a_refused_key() -> None:
+    verdict = judge(page(), [ok(API), ok(AI), key_check(403, challenge=True), NET])
+    assert verdict.finding is Finding.BLOCKED_HERE and verdict.seen_from_here
+    assert f"{API} answered with a CDN's challenge page from here (HTTP 403)" in verdict.headline
+    assert "key" not in verdict.headline and "refused" not in verdict.advice
+    assert "nothing about your API key" in verdict.advice
+    plain = judge(page(), [ok(API), ok(AI), key_check(403), NET])
+    assert (plain.finding, plain.advice.split(":")[0]) == (
+        Finding.ALL_GOOD,
+        "Your API key was denied (HTTP 403)",
+    )
+    # On the unauthenticated check too, a challenge is not Claude answering.
+    challenged = replace(ok(API), status=403, challenge=True)
+    assert judge(page(), [challenged, NET]).finding is Finding.BLOCKED_HERE
+
+
+def test_a_429_is_about_the_key_only_when_nothing_else_shows_trouble() -> None:
+    alone = judge(page(), [ok(API), ok(AI), key_check(429), NET])
+    assert alone.advice.startswith("Your API key is being rate-limited (HTTP 429)")
+    overloaded = ProbeResult(API, f"https://{API}/", ProbeRole.CLAUDE, NOW, True, status=503)
+    with_errors = judge(page(), [overloaded, key_check(429), NET])
+    assert with_errors.finding is Finding.FAILING_NOW
+    assert "most likely the API shedding load, not your key's limits" in with_errors.advice
+    reported = judge(RED, [ok(API), key_check(429), NET])
+    assert "shedding load" in reported.advice and "rate-limited" not in reported.advice
+    after_failures = judge(page(), [ok(API), key_check(429), NET], ProbeMemory(failing_rounds=1))
+    assert "shedding load" in after_failures.advice
+
+
+def test_529_is_the_api_overloaded() -> None:
+    verdict = judge(page(), [ok(API), key_check(529), NET], ProbeMemory(failing_rounds=1))
+    assert verdict.finding is Finding.FAILING_NOW
+    assert verdict.headline.endswith("failed from here just now (HTTP 529: the API is overloaded)")
+    warned = judge(page(), [ok(API), key_check(529), NET], FAILING)
+    assert warned.finding is Finding.EARLY_WARNING
+    assert warned.headline.startswith("The API is overloaded (HTTP 529) from here")
+
+
+def test_an_outage_with_claude_unreachable_from_here_says_both() -> None:
+    verdict = judge(RED, round_of("ok", "fail", "fail", "ok"))
+    assert verdict.finding is Finding.REPORTED
+    assert f"This machine also cannot reach {API} and {AI}" in verdict.advice

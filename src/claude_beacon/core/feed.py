@@ -1,22 +1,67 @@
-"""Incidents and maintenances from a Statuspage ``history.atom`` / ``history.rss`` feed.
+"""Incidents and maintenances from a status page's ``history.atom`` / ``history.rss`` feed.
 
-The feed is the last way to see a page whose API is blocked: it carries every incident with its
-updates (one ``<p>`` per update, newest first: a local time, a ``<strong>`` label, the text) but
-no component states and no impact. Items are keyed by the ``/incidents/<id>`` segment of their
-link, the id the JSON API uses, so an incident seen here and later through the API is one item.
+The feed is the last way to see a page whose API is blocked. Two shapes are read:
+
+* Statuspage's: one entry per incident with every update, one ``<p>`` each, newest first (a
+  local time, a ``<strong>`` label, the text);
+* incident.io's (OpenAI's page among them): one entry per incident holding only its latest
+  update, ``<b>Status: Resolved</b><br/><br/>text``, then the components it affects with their
+  impact, ``<li>Conversations (Degraded performance)</li>``; the entry's time is that update's.
+
+Neither has the page's component states. Items are keyed by the ``/incidents/<id>`` segment of
+their link, the id the JSON API uses, so an incident seen here and later through the API is one
+item. An entry whose state cannot be read is open only if it is recent and no words say it
+ended: a feed is mostly history, and history must never read as a wave of new outages.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
-from claude_beacon.core.model import Item, ItemKind, Level, Update
+from claude_beacon.core.model import RESOLVED_STATUSES, Item, ItemKind, Level, Update
 
 MAINTENANCE_LABELS = frozenset({"scheduled", "in_progress", "verifying", "completed"})
+KNOWN_LABELS = MAINTENANCE_LABELS | frozenset(
+    {"investigating", "identified", "monitoring", "resolved", "postmortem"}
+)
+"""Statuspage's update labels; ``update`` keeps the label before it and states nothing."""
+INCIDENTIO_STATES: Mapping[str, str] = {
+    "investigating": "investigating",
+    "identified": "identified",
+    "monitoring": "monitoring",
+    "resolved": "resolved",
+    "scheduled": "scheduled",
+    "in progress": "in_progress",
+    "maintenance in progress": "in_progress",
+    "completed": "completed",
+    "complete": "completed",
+    "maintenance complete": "completed",
+}
+"""incident.io's ``Status:`` words; others (a page in another language says ``Resolvido``) are
+states this code cannot read."""
+IMPACT_LEVELS: Mapping[str, Level] = {
+    "operational": Level.OPERATIONAL,
+    "degraded performance": Level.DEGRADED,
+    "partial outage": Level.PARTIAL_OUTAGE,
+    "full outage": Level.MAJOR_OUTAGE,
+    "major outage": Level.MAJOR_OUTAGE,
+    "under maintenance": Level.MAINTENANCE,
+}
+IMPACT_NAMES: Mapping[Level, str] = {
+    Level.DEGRADED: "minor",
+    Level.PARTIAL_OUTAGE: "major",
+    Level.MAJOR_OUTAGE: "critical",
+}
+UNREAD_OPEN_WINDOW = timedelta(hours=3)
+"""How recent an entry whose state cannot be read must be to count as open. While an incident
+is open its page posts an update at least hourly, and each update moves the entry's time: three
+quiet hours with no readable state are history far more often than an outage."""
+ENDED = re.compile(r"\b(resolved|fixed|completed|recovered|post-?mortem)\b", re.I)
+"""Words that say an entry is over, read only when its state cannot be."""
 FEED_UPDATE_PREFIX = "feed-"
 """Feed updates have no ids of their own; theirs are made from their time."""
 ZONES = {
@@ -34,8 +79,12 @@ STAMP = re.compile(
     re.I,
 )
 LABEL = re.compile(r"<strong>\s*(.*?)\s*</strong>\s*-?\s*(.*)", re.S | re.I)
+STATUS_LINE = re.compile(r"\s*<b>\s*Status:\s*(.*?)\s*</b>", re.S | re.I)
+AFFECTED = re.compile(r"<b>\s*Affected components\s*</b>", re.I)
+COMPONENT = re.compile(r"<li>\s*(.*?)\s*\(([^()<]*)\)\s*</li>", re.S | re.I)
 INCIDENT_LINK = re.compile(r"/incidents/([A-Za-z0-9]+)")
 TAG = re.compile(r"<[^>]+>")
+BREAK = re.compile(r"<br\s*/?>", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,52 +95,138 @@ class FeedEntry:
     title: str
     content_html: str
     published: datetime
+    updated: datetime | None = None
+    """When the entry last changed, where the feed says (Atom's ``<updated>``)."""
 
 
-def items_from_feed(entries: Sequence[FeedEntry]) -> tuple[Item, ...]:
-    """Every entry that links to an incident, as an ``Item``; unreadable entries are skipped."""
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What one entry says, before its state is settled."""
+
+    kind: ItemKind
+    status: str | None
+    """``None``: the entry's state cannot be read."""
+    updates: tuple[Update, ...]
+    components: tuple[tuple[str, Level | None], ...] = field(default=())
+
+
+def items_from_feed(entries: Sequence[FeedEntry], now: datetime | None = None) -> tuple[Item, ...]:
+    """Every entry that links to an incident, as an ``Item``; unreadable entries are skipped.
+
+    ``now`` is when the feed was read: an entry whose state cannot be read is open only if it
+    changed within ``UNREAD_OPEN_WINDOW`` of it (and no words say it ended); without ``now``,
+    no such entry is open.
+    """
     items = []
     for entry in entries:
         found = INCIDENT_LINK.search(entry.link)
         if not found:
             continue
-        updates = _updates(entry.content_html, entry.published)
-        labels = [u.status for u in updates]
-        kind = (
-            ItemKind.MAINTENANCE
-            if any(label in MAINTENANCE_LABELS for label in labels)
-            else ItemKind.INCIDENT
-        )
-        status = next((label for label in labels if label != "update"), "investigating")
-        updates = tuple(_carry_status(updates))
-        resolved = status in {"resolved", "postmortem", "completed"}
-        items.append(
-            Item(
-                id=found.group(1),
-                kind=kind,
-                name=html.unescape(TAG.sub("", entry.title)).strip(),
-                status=status,
-                impact="unknown",
-                level=_level(kind, status, resolved),
-                url=entry.link if entry.link.startswith("https://") else None,
-                updates=updates,
-                started_at=updates[-1].at if updates else entry.published,
-                updated_at=updates[0].at if updates else entry.published,
-            )
-        )
+        read = _incidentio(entry) if STATUS_LINE.match(entry.content_html) else _statuspage(entry)
+        items.append(_item(found.group(1), entry, read, now))
     return tuple(items)
 
 
-def _level(kind: ItemKind, status: str, resolved: bool) -> Level:
-    """No impact in a feed: an open incident counts as degraded, never as operational."""
-    if resolved:
+def _item(item_id: str, entry: FeedEntry, read: _Read, now: datetime | None) -> Item:
+    status = read.status
+    if status is None:
+        maintenance = read.kind is ItemKind.MAINTENANCE
+        if _open_by_signs(entry, read, now):
+            status = "in_progress" if maintenance else "investigating"
+        else:
+            status = "completed" if maintenance else "resolved"
+    updates = read.updates
+    if read.status is None:  # the settled state is the latest update's too
+        updates = tuple(
+            Update(u.id, status, u.body, u.at) if i == 0 else u for i, u in enumerate(updates)
+        )
+    worst = max((level for _, level in read.components if level is not None), default=None)
+    names = tuple(dict.fromkeys(name for name, _ in read.components))
+    return Item(
+        id=item_id,
+        kind=read.kind,
+        name=html.unescape(TAG.sub("", entry.title)).strip(),
+        status=status,
+        impact=IMPACT_NAMES.get(worst, "unknown") if worst is not None else "unknown",
+        level=_level(read.kind, status, worst),
+        url=_clean_link(entry.link),
+        updates=updates,
+        component_names=names,
+        started_at=updates[-1].at if updates and updates[-1].at else entry.published,
+        updated_at=updates[0].at if updates and updates[0].at else _changed(entry),
+    )
+
+
+def _level(kind: ItemKind, status: str, worst: Level | None) -> Level:
+    """An open incident is at least degraded, or as bad as the components it names."""
+    if status in RESOLVED_STATUSES:
         return Level.OPERATIONAL
     if kind is ItemKind.MAINTENANCE:
         return Level.MAINTENANCE if status in ("in_progress", "verifying") else Level.OPERATIONAL
-    return Level.DEGRADED
+    return max(Level.DEGRADED, worst or Level.DEGRADED)
 
 
-def _updates(content: str, published: datetime) -> list[Update]:
+def _open_by_signs(entry: FeedEntry, read: _Read, now: datetime | None) -> bool:
+    """An entry of unreadable state is open only if it is recent and nothing says it ended."""
+    if now is None:
+        return False
+    times = [_changed(entry), *(u.at for u in read.updates if u.at is not None)]
+    if now - max(times) > UNREAD_OPEN_WINDOW:
+        return False
+    words = f"{entry.title} {_text(entry.content_html)}"
+    return not ENDED.search(words)
+
+
+def _changed(entry: FeedEntry) -> datetime:
+    return max(entry.published, entry.updated or entry.published)
+
+
+def _clean_link(link: str) -> str | None:
+    """The entry's page, with the doubled slash incident.io writes (``.com//incidents``) gone."""
+    if not link.startswith("https://"):
+        return None
+    return "https://" + re.sub(r"/{2,}", "/", link.removeprefix("https://"))
+
+
+def _text(markup: str) -> str:
+    return html.unescape(TAG.sub("", BREAK.sub("\n", markup))).strip()
+
+
+def _incidentio(entry: FeedEntry) -> _Read:
+    """incident.io's entry: its latest update, its ``Status:`` line and affected components."""
+    content = entry.content_html
+    line = STATUS_LINE.match(content)
+    word = " ".join(line.group(1).split()).lower() if line else ""
+    status = INCIDENTIO_STATES.get(word)
+    rest = content[line.end() :] if line else content
+    affected = AFFECTED.search(rest)
+    body = _text(rest[: affected.start()] if affected else rest)
+    components = tuple(
+        (_text(name), IMPACT_LEVELS.get(" ".join(impact.split()).lower()))
+        for name, impact in COMPONENT.findall(rest[affected.end() :] if affected else "")
+    )
+    at = _changed(entry)
+    update = Update(f"{FEED_UPDATE_PREFIX}{at:%Y%m%d%H%M}", status or word or "update", body, at)
+    kind = ItemKind.MAINTENANCE if status in MAINTENANCE_LABELS else ItemKind.INCIDENT
+    return _Read(kind, status, (update,), components)
+
+
+def _statuspage(entry: FeedEntry) -> _Read:
+    """Statuspage's entry: every update, newest first, each with its label."""
+    updates = _updates(entry.content_html, _changed(entry))
+    labels = [u.status for u in updates]
+    kind = (
+        ItemKind.MAINTENANCE
+        if any(label in MAINTENANCE_LABELS for label in labels)
+        else ItemKind.INCIDENT
+    )
+    stated = next((label for label in labels if label != "update"), None)
+    status = stated if stated in KNOWN_LABELS else None
+    return _Read(kind, status, tuple(_carry_status(updates)))
+
+
+def _updates(content: str, reference: datetime) -> list[Update]:
+    """The entry's paragraphs; ``reference``, the entry's last change, dates their stamps."""
     updates = []
     for paragraph in PARAGRAPH.findall(content):
         stamp = STAMP.search(paragraph)
@@ -100,8 +235,8 @@ def _updates(content: str, published: datetime) -> list[Update]:
         if not label:
             continue
         status = label.group(1).strip().lower().replace(" ", "_")
-        body = html.unescape(TAG.sub("", re.sub(r"<br\s*/?>", "\n", label.group(2)))).strip()
-        at = _time(stamp, published) if stamp else None
+        body = _text(label.group(2))
+        at = _time(stamp, reference) if stamp else None
         uid = f"{FEED_UPDATE_PREFIX}{at:%Y%m%d%H%M}" if at else f"{FEED_UPDATE_PREFIX}{status}"
         updates.append(Update(uid, status, body, at))
     return updates

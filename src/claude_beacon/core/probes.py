@@ -11,7 +11,9 @@ class ProbeRole(Enum):
     """Why a target is probed; the verdict reads the roles, never the host names."""
 
     CLAUDE = "claude"
-    """A Claude endpoint: api.anthropic.com, claude.ai, the status page host."""
+    """A Claude endpoint: api.anthropic.com, claude.ai."""
+    STATUS_PAGE = "status_page"
+    """The status page's host: that it answers says nothing of whether Claude does."""
     API_AUTH = "api_auth"
     """An authenticated API call that measures the API itself (needs a key)."""
     INTERNET = "internet"
@@ -48,6 +50,10 @@ class ProbeResult:
     """TLS failed because the certificate chain is not trusted: typically an intercepting proxy."""
     via_proxy: bool = False
     """Sent through ``HTTPS_PROXY``; DNS, connect and TLS timings are then the proxy's."""
+    challenge: bool = False
+    """The answer was a CDN's challenge or block page, not the service's own: the response
+    carried ``cf-mitigated`` (Cloudflare's mark on its challenge pages), or it was HTML where
+    the authenticated API check expects JSON. ``status`` is then the CDN's, not the API's."""
 
     @property
     def total_ms(self) -> float | None:

@@ -4,6 +4,11 @@ Pure: the status page's snapshot, this round's probe results and a little memory
 rounds go in; a verdict comes out. The order of the rules is the order of the questions a
 person would ask: what does Anthropic say, does anything work from here, does the rest of the
 internet work, what exactly fails.
+
+Claude answers from here only when one of Claude's endpoints does: the status page's host
+answering (a proxy's allow-list, a captive portal) proves the page readable, not Claude usable.
+An answer is read for what it is: a CDN's challenge page is not the API refusing a key, a 429
+while other things fail is not about the key, and 529 is the API overloaded.
 """
 
 from __future__ import annotations
@@ -21,6 +26,11 @@ SLOW_FACTOR = 3.0
 SLOW_FLOOR_MS = 1500.0
 """A round is 'sharply slower' above both the factor times the usual latency and this floor."""
 BASELINE_WEIGHT = 0.2
+ENDPOINTS = frozenset({ProbeRole.CLAUDE, ProbeRole.API_AUTH})
+"""Claude itself: what must answer for Claude to be usable from here."""
+UNREACHED = frozenset({Stage.DNS, Stage.CONNECT, Stage.TLS})
+"""Stages whose failure means the host was never reached, before any answer."""
+OVERLOADED = 529
 
 
 class Finding(Enum):
@@ -72,11 +82,11 @@ class ProbeMemory:
 
 def remember(memory: ProbeMemory, probes: Sequence[ProbeResult]) -> ProbeMemory:
     """Fold one round of probes into the memory the early-warning rule reads."""
-    claude = [p for p in probes if p.role is not ProbeRole.INTERNET]
+    claude = [p for p in probes if p.role in ENDPOINTS]
     if not claude:
         return memory
     failing = any(_edge_failure(p) for p in claude)
-    latencies = [p.http_ms for p in claude if p.ok and p.http_ms is not None]
+    latencies = [p.http_ms for p in claude if _answers(p) and p.http_ms is not None]
     latency = max(latencies) if latencies else None
     usual, slow = memory.usual_ms, 0
     if latency is not None:
@@ -99,12 +109,14 @@ def judge(
     reading = _claude_reading(snapshot)
     level = snapshot.level
     internet = [p for p in probes if p.role is ProbeRole.INTERNET]
-    claude = [p for p in probes if p.role is not ProbeRole.INTERNET]
+    endpoints = [p for p in probes if p.role in ENDPOINTS]
     internet_works = any(p.ok for p in internet) if internet else None
+    page_read = reading is not None and reading.ok
 
-    if reading is not None and reading.ok and level >= Level.DEGRADED:
-        return Verdict(Finding.REPORTED, level, _reported(reading), _reported_advice(level))
-    if probes and not any(p.ok for p in probes):
+    if reading is not None and page_read and level >= Level.DEGRADED:
+        advice = _reported_advice(level), _local_note(endpoints), _key_advice(probes, True)
+        return Verdict(Finding.REPORTED, level, _reported(reading), _sentences(*advice))
+    if probes and not any(_answers(p) for p in probes):
         if all(p.failed_at is Stage.DNS for p in probes):
             return Verdict(
                 Finding.DNS_FAILS,
@@ -119,7 +131,7 @@ def judge(
                 "You appear to be offline: neither Claude nor other sites answer",
                 "Check Wi-Fi or cable, a captive portal (open any web page), VPN and proxy.",
             )
-    if any(p.certificate_untrusted for p in claude):
+    if any(p.certificate_untrusted for p in probes if p.role is not ProbeRole.INTERNET):
         return Verdict(
             Finding.TLS_INTERCEPTED,
             level,
@@ -127,63 +139,128 @@ def judge(
             "Corporate proxies and security software do this. Ask IT to exempt Claude's hosts,"
             " or give your tools the proxy's CA (SSL_CERT_FILE, NODE_EXTRA_CA_CERTS).",
         )
-    said = "all systems operational" if level is Level.OPERATIONAL else level.label
-    unreachable = [p for p in claude if not p.ok and p.failed_at in (Stage.DNS, Stage.CONNECT)]
-    if unreachable and internet_works is not False:
-        names = ", ".join(sorted({p.name for p in unreachable}))
-        rest = " while the rest of the internet works" if internet_works else ""
+    said = _said(reading, level)
+    challenged = [p for p in endpoints if p.challenge]
+    if challenged:
         return Verdict(
             Finding.BLOCKED_HERE,
             level,
-            f"Anthropic reports {said}, but this machine cannot reach {names}{rest}",
-            "Check VPN, proxy, firewall and DNS settings for these hosts.",
+            f"{said}, but {_join(_hosts(challenged))} answered with a CDN's challenge page"
+            f" from here (HTTP {challenged[0].status}), not with Claude",
+            "The CDN in front of Claude is challenging requests from this network: a VPN exit,"
+            " a shared or flagged address, or a proxy. Try without the VPN or proxy, or from"
+            " another network. This says nothing about your API key.",
         )
-    page_green = reading is not None and reading.ok and level <= Level.MAINTENANCE
+    unreachable = [p for p in endpoints if _unreachable(p)]
+    if unreachable:
+        return _blocked(said, level, unreachable, probes, internet_works)
+    page_green = page_read and level <= Level.MAINTENANCE
     slow = memory.slow_rounds >= FAILURES_BEFORE_WARNING
     if (
         page_green
         and internet_works is not False
         and (memory.failing_rounds >= FAILURES_BEFORE_WARNING or slow)
     ):
-        what = "much slower than usual" if slow else "failing"
+        overloaded = any(p.status == OVERLOADED for p in endpoints)
+        what = "overloaded (HTTP 529)" if overloaded else "failing"
         return Verdict(
             Finding.EARLY_WARNING,
             level,
-            f"The API is {what} from here and the status page does not say so yet:"
-            " a problem may be starting",
-            "Retry with backoff; if it persists, check the status page in a few minutes.",
+            f"The API is {'much slower than usual' if slow else what} from here and the status"
+            " page does not say so yet: a problem may be starting",
+            _sentences(
+                "Retry with backoff; if it persists, check the status page in a few minutes.",
+                _key_advice(probes, True),
+            ),
         )
     if reading is None or not reading.ok:
         why = reading.failure.message if reading and reading.failure else "not read yet"
-        works = (
-            " Claude's endpoints answer from here." if claude and any(p.ok for p in claude) else ""
-        )
+        works = " Claude's endpoints answer from here." if any(map(_answers, endpoints)) else ""
         return Verdict(
             Finding.PAGE_UNREADABLE,
             level,
             f"The status page cannot be read ({why}).{works}",
-            "Open the status page in a browser to confirm.",
+            _sentences("Open the status page in a browser to confirm.", _page_host_note(probes)),
         )
-    failing = [p for p in claude if _edge_failure(p)]
+    failing = [p for p in endpoints if _edge_failure(p)]
     if failing:
-        names = _join(sorted({p.name for p in failing}))
         return Verdict(
             Finding.FAILING_NOW,
             level,
-            f"Anthropic reports {said}, but {names} failed from here just now"
-            f" ({failing[0].error or f'HTTP {failing[0].status}'})",
-            "Retry with backoff. If it keeps failing, claude-beacon warns you after three rounds.",
+            f"{said}, but {_join(_hosts(failing))} failed from here just now"
+            f" ({_failure(failing[0])})",
+            _sentences(
+                "Retry with backoff. If it keeps failing, claude-beacon warns you after three"
+                " rounds.",
+                _key_advice(probes, True),
+            ),
         )
     if level is Level.MAINTENANCE:
         names = ", ".join(m.name for m in reading.maintenances if m.in_progress)
         return Verdict(Finding.MAINTENANCE, level, f"Scheduled maintenance in progress: {names}")
-    answer = " and Claude answers from here" if any(p.ok for p in claude) else ""
+    answer = " and Claude answers from here" if any(map(_answers, endpoints)) else ""
     return Verdict(
         Finding.ALL_GOOD,
         level,
         f"All good: Anthropic reports all systems operational{answer}",
-        _key_advice(probes),
+        _sentences(_key_advice(probes, memory.failing_rounds > 0), _page_host_note(probes)),
     )
+
+
+def _blocked(
+    said: str,
+    level: Level,
+    unreachable: Sequence[ProbeResult],
+    probes: Sequence[ProbeResult],
+    internet_works: bool | None,
+) -> Verdict:
+    """Claude's endpoints are never reached from here: say what else is, and at which step."""
+    names = _join(_hosts(unreachable))
+    others = _hosts([p for p in probes if p.role is not ProbeRole.INTERNET and _answers(p)])
+    headline = f"{said}, but this machine cannot reach {names}"
+    lead = ""
+    if internet_works:
+        headline += " while the rest of the internet works"
+    elif internet_works is False and others:
+        verb = "answers" if len(others) == 1 else "answer"
+        headline += f"; only {_join(others)} {verb} from here, and other sites fail too"
+        lead = (
+            "Something on this network lets only some hosts through: a proxy's allow-list,"
+            " a captive portal (open any web page to sign in) or a filtering DNS."
+        )
+    advice = _sentences(lead, _stage_advice(unreachable, bool(internet_works or others)))
+    return Verdict(Finding.BLOCKED_HERE, level, headline, advice)
+
+
+def _stage_advice(unreachable: Sequence[ProbeResult], others_answer: bool) -> str:
+    """Which step fails, in the words that point at the culprit."""
+    stages = {p.failed_at for p in unreachable}
+    if stages == {Stage.DNS}:
+        elsewhere = " while other names do" if others_answer else ""
+        return (
+            f"Their names do not resolve on this machine{elsewhere}: a DNS filter (the"
+            " network's, a VPN's or security software's) or a broken resolver. Try another"
+            " DNS server or network."
+        )
+    if stages == {Stage.CONNECT}:
+        elsewhere = " while other hosts connect" if others_answer else ""
+        return (
+            f"Connections to them are refused or time out{elsewhere}: a firewall or proxy"
+            " blocks them. Check VPN, proxy and firewall settings."
+        )
+    if stages == {Stage.TLS}:
+        return (
+            "The TLS handshake with them fails: a firewall or filtering proxy cuts these"
+            " connections. Check VPN, proxy and firewall settings."
+        )
+    return "Check VPN, proxy, firewall and DNS settings for these hosts."
+
+
+def _said(reading: Reading | None, level: Level) -> str:
+    if reading is None or not reading.ok:
+        return "The status page cannot be read"
+    said = "all systems operational" if level is Level.OPERATIONAL else level.label
+    return f"Anthropic reports {said}"
 
 
 def _claude_reading(snapshot: Snapshot) -> Reading | None:
@@ -191,8 +268,19 @@ def _claude_reading(snapshot: Snapshot) -> Reading | None:
     return snapshot.primary
 
 
+def _answers(probe: ProbeResult) -> bool:
+    """The target itself answered, with anything (a 401 to the key's check proves the API)."""
+    return (probe.ok or probe.status is not None) and not probe.challenge
+
+
+def _unreachable(probe: ProbeResult) -> bool:
+    return not probe.ok and probe.status is None and probe.failed_at in UNREACHED
+
+
 def _edge_failure(probe: ProbeResult) -> bool:
     """A failure that says the service struggles, not that this machine cannot get there."""
+    if probe.challenge:
+        return False  # the CDN's page, not the service's answer
     if probe.status is not None and probe.status >= 500:
         return True  # answered, with a server error (the API's 529 "overloaded" among them)
     if probe.role is ProbeRole.API_AUTH and probe.status is not None:
@@ -200,14 +288,67 @@ def _edge_failure(probe: ProbeResult) -> bool:
     return not probe.ok and probe.failed_at is Stage.HTTP  # connected, then no answer in time
 
 
-def _key_advice(probes: Sequence[ProbeResult]) -> str:
-    """What the authenticated check says of the key itself, when it was refused or limited."""
+def _failure(probe: ProbeResult) -> str:
+    if probe.status == OVERLOADED:
+        return "HTTP 529: the API is overloaded"
+    if probe.status is not None and probe.status >= 500:
+        return f"HTTP {probe.status}"
+    return probe.error or "no answer"
+
+
+def _key_advice(probes: Sequence[ProbeResult], trouble: bool) -> str:
+    """What the authenticated check says of the key itself; ``trouble``: other signs of it."""
     for probe in probes:
-        if probe.role is ProbeRole.API_AUTH and probe.status in (401, 403):
-            return f"Your API key was refused (HTTP {probe.status}): check or replace it."
-        if probe.role is ProbeRole.API_AUTH and probe.status == 429:
+        if probe.role is not ProbeRole.API_AUTH or probe.challenge:
+            continue
+        if probe.status == 401:
+            return "Your API key was refused (HTTP 401): check or replace it."
+        if probe.status == 403:
+            return (
+                "Your API key was denied (HTTP 403): it lacks permission for this request;"
+                " check its workspace and permissions."
+            )
+        if probe.status == 429 and trouble:
+            return (
+                "The API also answers your key with HTTP 429 while other checks show trouble:"
+                " most likely the API shedding load, not your key's limits."
+            )
+        if probe.status == 429:
             return "Your API key is being rate-limited (HTTP 429): slow down or check its limits."
     return ""
+
+
+def _local_note(endpoints: Sequence[ProbeResult]) -> str:
+    """While Anthropic reports trouble: endpoints never reached are this machine's part."""
+    unreachable = [p for p in endpoints if _unreachable(p) or p.challenge]
+    if not unreachable:
+        return ""
+    return (
+        f"This machine also cannot reach {_join(_hosts(unreachable))}, which an outage does"
+        " not explain: check VPN, proxy, firewall and DNS if it lasts."
+    )
+
+
+def _page_host_note(probes: Sequence[ProbeResult]) -> str:
+    """The status page's host failing: worth saying, though it is not Claude failing."""
+    down = [
+        p
+        for p in probes
+        if p.role is ProbeRole.STATUS_PAGE and (not _answers(p) or (p.status or 0) >= 500)
+    ]
+    if not down:
+        return ""
+    why = down[0].error or (f"HTTP {down[0].status}" if down[0].status else "no answer")
+    return f"The status page's host did not answer this check ({why})."
+
+
+def _hosts(probes: Sequence[ProbeResult]) -> list[str]:
+    """Each host once, by name: the key's check is the API's host too."""
+    return list(dict.fromkeys(p.name.split(" (")[0] for p in probes))
+
+
+def _sentences(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
 
 
 def _reported(reading: Reading) -> str:
