@@ -237,9 +237,11 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in headers:
             self.send_header(name, value)
         head = b"".join(getattr(self, "_headers_buffer", [])) + b"\r\n"
-        self.end_headers()
+        # recorded before the headers go: a 304 is complete at its headers, and a client may
+        # look at the record as soon as it has them
         record.status = status
         record.bytes_sent = len(head) + len(body)
+        self.end_headers()
         self.wfile.write(body)
         self.wfile.flush()
 
