@@ -293,7 +293,7 @@ class App:
             if self.autostart.enabled():
                 self.autostart.disable()
             else:
-                self.autostart.enable(autostart.launch_command())
+                self.autostart.enable(autostart.launch_command(self.config_path))
         except OSError as exc:
             log.warning("cannot change start at login: %s", exc)
 

@@ -164,6 +164,7 @@ def write_template(path: Path) -> bool:
     if path.exists():
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=False)  # owner-only from the start: it invites an API key
     path.write_text(template(), encoding="utf-8")
     return True
 

@@ -1,24 +1,29 @@
-"""Adding a status page to watch: built-in presets, provider detection, and the config edit.
+"""The pages one may watch: built-in presets, what a typed address or name means, and which
+provider serves a page.
 
 ``claude-beacon add URL`` asks the page which provider it is (each provider's own document,
-read and checked by the same code that polls it) and appends a ``[[sources]]`` table to the
-config file, keeping everything already written there, comments included.
+read and checked by the same code that polls it); ``config_edit`` then writes the choice into
+the config file, keeping everything already written there.
 """
 
 from __future__ import annotations
 
-import json
-import tomllib
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from claude_beacon import config as config_module
-from claude_beacon.core.model import Failure, Reading, SourceSpec, failed_reading
+from claude_beacon.core.model import (
+    Failure,
+    FailureKind,
+    Reading,
+    SourceSpec,
+    failed_reading,
+)
 from claude_beacon.core.providers import PROVIDERS, gather, kind_for_host
 from claude_beacon.fetch import Fetcher
-from claude_beacon.state import write_atomically
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,16 +50,108 @@ PRESETS: dict[str, Preset] = {
 }
 """Pages a developer who uses Claude often watches too; the AI ones are alternatives."""
 
+TITLE_LENGTH = 60
+"""The longest name taken from a page itself; a person may type a longer one."""
+UNREACHABLE = frozenset({FailureKind.CONNECT, FailureKind.TIMEOUT, FailureKind.TLS})
+"""Failures of the host rather than of one document: asking it for another provider's is moot."""
 
-class AddError(Exception):
-    """The page cannot be added; the message says why, in words a person can act on."""
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(.*)", re.DOTALL)
+_PORT_THEN_PATH = re.compile(r"\d+(?:[/?#].*)?", re.DOTALL)
+_LINE_BREAKS = frozenset({"Cc", "Zl", "Zp", "Cs"})
+"""Control characters, line and paragraph separators, and bytes that were not UTF-8."""
+
+
+class EditError(Exception):
+    """A page cannot be added, renamed or removed; the message says why, in words a person
+    can act on."""
+
+
+def page_address(page: str) -> str:
+    """The status page URL a typed address means, checked before anything is sent to it.
+
+    Without a scheme, a page on this machine is read over plain http (a test or a local
+    mirror) and any other over https; schemes other than these two are refused.
+    """
+    text = page.strip()
+    if not text or any(unicodedata.category(c) in _LINE_BREAKS for c in text):
+        raise EditError(f"{page!r}: expected a status page's address, such as status.openai.com")
+    scheme = _SCHEME.fullmatch(text)
+    if scheme and not _PORT_THEN_PATH.fullmatch(scheme.group(2)):  # "localhost:8123" has none
+        if scheme.group(1).lower() not in ("http", "https"):
+            raise EditError(
+                f"{text}: expected an https:// address; {scheme.group(1)}: addresses are not "
+                "status pages"
+            )
+        url = text
+    else:
+        url = f"http://{text}" if config_module.is_loopback(f"http://{text}") else f"https://{text}"
+    url = config_module.page_url(url)
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # a port out of range raises here rather than later
+    except ValueError as exc:
+        raise EditError(f"{text}: not an address ({exc})") from None
+    if not parts.hostname or " " in parts.netloc:
+        raise EditError(f"{text}: expected an address with a host name, such as status.openai.com")
+    if parts.scheme.lower() == "http" and not config_module.is_loopback(url):
+        raise EditError(
+            f"{text}: expected an https:// address (plain http is allowed only for this machine)"
+        )
+    return url
+
+
+def person_name(name: str) -> str:
+    """A name as typed, trimmed; refused only if it is empty or not one line of text."""
+    trimmed = name.strip()
+    if not trimmed:
+        raise EditError("--name: expected a name, got nothing")
+    if any(unicodedata.category(c) == "Cs" for c in trimmed):
+        raise EditError("--name: not valid text (the terminal did not send UTF-8)")
+    if any(unicodedata.category(c) in _LINE_BREAKS for c in trimmed):
+        raise EditError("--name: expected one line of text (no line breaks, tabs or control codes)")
+    return trimmed
+
+
+def page_title(text: str, fallback: str) -> str:
+    """A name taken from a page (untrusted): one line of at most ``TITLE_LENGTH`` characters."""
+    flat = "".join(" " if unicodedata.category(c) in _LINE_BREAKS else c for c in text)
+    words = " ".join(flat.split())
+    if len(words) > TITLE_LENGTH:
+        words = words[: TITLE_LENGTH - 1].rstrip() + "…"
+    return words or fallback
+
+
+def same_page(a: str, b: str) -> bool:
+    """Whether two base URLs are one page (Claude's two addresses are one)."""
+    return _page_key(a) == _page_key(b)
+
+
+def _page_key(url: str) -> str:
+    parts = urlsplit(config_module.page_url(url))
+    host = (parts.hostname or "").lower().rstrip(".")
+    if host in config_module.CLAUDE_HOSTS and parts.path in ("", "/"):
+        return "claude"
+    port = f":{parts.port}" if parts.port else ""
+    return f"{host}{port}{parts.path.rstrip('/')}"
+
+
+def preset_for(page: str) -> Preset | None:
+    """The preset ``page`` names (``openai``), or Claude's for either of its addresses."""
+    if preset := PRESETS.get(page.strip().casefold()):
+        return preset
+    try:
+        url = page_address(page)
+    except EditError:
+        return None
+    return PRESETS["claude"] if same_page(url, PRESETS["claude"].url) else None
 
 
 def detect(url: str, fetcher: Fetcher) -> tuple[str, Reading]:
-    """The provider serving ``url`` and its first reading; ``AddError`` if none does.
+    """The provider serving ``url`` and its first reading; ``EditError`` if none does.
 
     Statuspage is asked first (many incident.io pages serve its API too, with every
-    component), unless the host names its provider.
+    component), unless the host names its provider. A host that cannot be reached is
+    reported once: the other providers' documents live on the same host.
     """
     base = config_module.page_url(url)
     host = urlsplit(base).hostname or ""
@@ -62,15 +159,23 @@ def detect(url: str, fetcher: Fetcher) -> tuple[str, Reading]:
     if hinted := kind_for_host(host):
         order.remove(hinted)
         order.insert(0, hinted)
-    tried = []
+    tried: dict[str, list[str]] = {}
     for kind in order:
         reading = read_once(SourceSpec(name=host, url=base, kind=kind), fetcher)
         if reading.ok:
             return kind, reading
-        tried.append(
-            f"{PROVIDERS[kind].label}: {reading.failure.message if reading.failure else ''}"
-        )
-    raise AddError(f"{base} is not a status page claude-beacon can read ({'; '.join(tried)})")
+        failure = reading.failure or Failure(FailureKind.BAD_PAYLOAD, "no reading")
+        if failure.kind in UNREACHABLE:
+            raise EditError(f"cannot read {base}: {failure.message}{_tls_hint(base, failure)}")
+        tried.setdefault(failure.message, []).append(PROVIDERS[kind].label)
+    reasons = "; ".join(f"{', '.join(labels)}: {message}" for message, labels in tried.items())
+    raise EditError(f"{base} is not a status page claude-beacon can read ({reasons})")
+
+
+def _tls_hint(base: str, failure: Failure) -> str:
+    if failure.kind is FailureKind.TLS and config_module.is_loopback(base):
+        return " (a page on this machine without TLS is read over http://)"
+    return ""
 
 
 def read_once(source: SourceSpec, fetcher: Fetcher) -> Reading:
@@ -86,42 +191,3 @@ def read_once(source: SourceSpec, fetcher: Fetcher) -> Reading:
     if isinstance(bodies, Failure):
         return failed_reading(source, now, bodies)
     return provider.read(bodies, source, now)
-
-
-def source_table(spec: SourceSpec, alternative: bool = False) -> str:
-    """The ``[[sources]]`` TOML for ``spec``; strings written as JSON, which TOML reads alike."""
-    lines = ["[[sources]]", f"type = {json.dumps(spec.kind)}"]
-    lines += [f"name = {json.dumps(spec.name)}", f"url = {json.dumps(spec.url)}"]
-    if alternative:
-        lines.append("alternative = true")
-    return "\n".join(lines) + "\n"
-
-
-def append_source(path: Path, spec: SourceSpec, alternative: bool = False) -> bool:
-    """Add ``spec`` to the config at ``path``; false if that page is already watched.
-
-    A config that has no ``[[sources]]`` yet watches Claude by default: Claude is written out
-    first so that adding a page never silently stops watching Claude. The result is checked
-    by the real config parser before it replaces the file, atomically.
-    """
-    config_module.write_template(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # Notepad writes a BOM
-        data = tomllib.loads(text)
-        current = config_module.parse(data, path)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, config_module.ConfigError) as exc:
-        raise AddError(f"fix the configuration first: {exc}") from None
-    if any(s.key == spec.key for s in current.sources):
-        return False
-    tables = []
-    if not data.get("sources"):
-        claude = config_module.CLAUDE
-        tables.append(source_table(claude))
-    tables.append(source_table(spec, alternative))
-    updated = text.rstrip("\n") + "\n\n" + "\n".join(tables)
-    try:
-        config_module.parse(tomllib.loads(updated), path)
-    except (tomllib.TOMLDecodeError, config_module.ConfigError) as exc:
-        raise AddError(f"the page cannot be added: {exc}") from None
-    write_atomically(path, updated.encode("utf-8"), mode=path.stat().st_mode & 0o777)
-    return True

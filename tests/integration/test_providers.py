@@ -154,8 +154,8 @@ def test_adding_claudes_old_address_is_adding_claude(isolated_home: Path) -> Non
     config = isolated_home / "beacon.toml"
     result = cli("add", "https://status.anthropic.com/", "--config", str(config))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("already watched: Claude")
-    assert "sources" not in tomllib.loads(config.read_text())  # only the template was written
+    assert result.stdout.startswith("already watched: Claude (https://status.claude.com")
+    assert not config.exists()  # nothing changes, so nothing is written
 
 
 def test_instatus_components_that_fail_once_are_kept_from_before(

@@ -13,10 +13,21 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 
 from claude_beacon import __version__
-from claude_beacon.cli import add, admin, doctor, guide, history, status, tray, wait, watch
+from claude_beacon.cli import add, admin, doctor, guide, history, sources, status, tray, wait, watch
 
 log = logging.getLogger("claude_beacon")
-COMMANDS: tuple[ModuleType, ...] = (tray, status, watch, doctor, guide, history, wait, add, admin)
+COMMANDS: tuple[ModuleType, ...] = (
+    tray,
+    status,
+    watch,
+    doctor,
+    guide,
+    history,
+    wait,
+    add,
+    sources,
+    admin,
+)
 """In the order ``--help`` lists them; each has ``register(commands, common)``."""
 
 Run = Callable[[argparse.Namespace], int]

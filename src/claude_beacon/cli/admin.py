@@ -36,16 +36,21 @@ def show_paths(args: argparse.Namespace) -> int:
 
 
 def autostart(args: argparse.Namespace) -> int:
-    """Start at login through the platform's own mechanism; needs no configuration, so that a
-    broken one cannot block it."""
+    """Start at login through the platform's own mechanism, with the config file in use; needs
+    no valid configuration, so that a broken one cannot block it."""
     import sys
 
     from claude_beacon import autostart
+    from claude_beacon.config import locate
 
+    config_path, named = locate(args.config)
+    if args.switch == "on" and named and not config_path.is_file():
+        print(f"claude-beacon: {config_path}: no such configuration file", file=sys.stderr)
+        return 2
     mechanism = autostart.for_platform()
     try:
         if args.switch == "on":
-            mechanism.enable(autostart.launch_command())
+            mechanism.enable(autostart.launch_command(config_path))
         elif args.switch == "off":
             mechanism.disable()
     except OSError as exc:
