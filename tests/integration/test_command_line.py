@@ -106,7 +106,7 @@ def test_watch_prints_the_named_page_first(
     placed: Callable[..., list[str]], config: str, page: StatuspageServer
 ) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "claude_beacon", *placed("watch")],
+        [sys.executable, "-m", "claude_beacon", *placed("watch", "--interval", "0.2")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -116,6 +116,9 @@ def test_watch_prints_the_named_page_first(
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()
+        # The next poll starts only once the first one's output is written: Ctrl-C then
+        # cannot land in the middle of it.
+        page.wait_for_requests(SUMMARY, 2)
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=30)
     finally:
