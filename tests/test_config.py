@@ -89,6 +89,39 @@ def test_bad_settings_name_file_key_and_expectation(tmp_path: Path, text: str, w
     assert words in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("intervall = 60", "intervall: unknown setting (did you mean interval?)"),
+        (
+            "[[sources]]\nurl = 'https://x.io'\nnmae = 'typo'",
+            "sources[0].nmae: unknown setting (did you mean name?)",
+        ),
+        ("[notifications]\nkind = []", "notifications.kind: unknown setting (did you mean kinds?)"),
+        (
+            "[diagnostics]\ntimout = 3",
+            "diagnostics.timout: unknown setting (did you mean timeout?)",
+        ),
+        ("[hooks]\non_events = []", "hooks.on_events: unknown setting (did you mean on_event?)"),
+        (
+            "[[hooks.webhooks]]\nurl = 'https://x.io'\nformats = 'json'",
+            "hooks.webhooks[0].formats: unknown setting (did you mean format?)",
+        ),
+        (
+            "colour = 'red'",
+            "colour: unknown setting (known: diagnostics, fast_interval, hooks, interval,"
+            " notifications, sources)",
+        ),
+    ],
+)
+def test_a_misspelt_key_is_answered_with_the_key_it_resembles(
+    tmp_path: Path, text: str, words: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load(write(tmp_path, text))
+    assert str(caught.value).endswith(words)
+
+
 def test_loopback_sources_may_poll_fast_over_http(tmp_path: Path) -> None:
     path = write(tmp_path, "interval = 0.5\n[[sources]]\nurl = 'http://127.0.0.1:8080'\n")
     loaded = load(path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -88,3 +90,132 @@ def test_an_unwritable_location_costs_only_the_history(tmp_path: Path) -> None:
     store.record(snapshot(DAY))
     assert store.problem and "cannot open the history" in store.problem
     assert store.events(DAY) == [] and store.uptimes("Claude", DAY, [timedelta(days=1)]) == {}
+
+
+def incident_event(kind: EventKind, body: str, subject: str = "inc1") -> Event:
+    return Event(kind, "Claude", "https://status.claude.com", subject, "API errors", body)
+
+
+LAG = timedelta(seconds=40)
+"""How far behind the first process the second one polls."""
+
+
+def test_two_processes_on_one_file_keep_each_level_change_and_event_once(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "history.sqlite3"
+    tray, watch = History(path), History(path)
+    opened = incident_event(EventKind.INCIDENT_OPENED, "We are investigating.")
+    update = incident_event(EventKind.INCIDENT_UPDATED, "A fix is being rolled out.")
+    script = [(0, "operational", []), (5, "partial_outage", [opened]), (9, "partial_outage", [])]
+    script += [(13, "partial_outage", [update]), (17, "operational", [])]
+    for minute, state, events in script:
+        at = DAY + timedelta(minutes=minute)
+        tray.record(snapshot(at, state), events)
+        watch.record(snapshot(at + LAG, state), events)
+
+    alone = History(tmp_path / "alone.sqlite3")
+    for minute, state, events in script:
+        alone.record(snapshot(DAY + timedelta(minutes=minute), state), events)
+    reader = History(path)
+    assert [(e.kind, e.body) for e in reader.events(DAY)] == [
+        ("incident_opened", "We are investigating."),
+        ("incident_updated", "A fix is being rolled out."),
+    ]
+    both = [(at.minute, c, level) for at, _s, c, level in reader.level_changes(DAY)]
+    one = [(at.minute, c, level) for at, _s, c, level in alone.level_changes(DAY)]
+    assert both == one
+    end = DAY + timedelta(hours=1)
+    (watched,) = reader.uptimes("Claude", end, [timedelta(hours=1)])[CODE]
+    assert watched.observed == timedelta(minutes=17) + LAG  # watched once, not twice
+
+
+def test_an_update_posted_twice_in_the_same_words_is_kept_twice_with_two_writers(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "history.sqlite3"
+    tray, watch = History(path), History(path)
+    same = incident_event(EventKind.INCIDENT_UPDATED, "We are continuing to investigate.")
+    for minute in (0, 6):
+        at = DAY + timedelta(minutes=minute)
+        tray.record(snapshot(at), [same])
+        watch.record(snapshot(at + LAG), [same])
+    assert len(History(path).events(DAY)) == 2
+
+
+def test_a_process_started_later_adds_no_second_row_for_an_incident_in_progress(
+    tmp_path: Path,
+) -> None:
+    """The later one reports what is in progress when it starts, with the update of then."""
+    path = tmp_path / "history.sqlite3"
+    History(path).record(snapshot(DAY), [incident_event(EventKind.INCIDENT_OPENED, "Looking.")])
+    later = History(path)
+    later.record(
+        snapshot(DAY + timedelta(hours=2)),
+        [incident_event(EventKind.INCIDENT_OPENED, "A fix is being rolled out.")],
+    )
+    assert [e.body for e in later.events(DAY)] == ["Looking."]
+
+
+def test_two_processes_writing_at_the_same_time_keep_each_event_once(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    events = [incident_event(EventKind.INCIDENT_OPENED, "Looking.", f"inc{n}") for n in range(40)]
+    start = threading.Barrier(2)
+
+    def write() -> None:
+        store = History(path)
+        start.wait()
+        for minute, event in enumerate(events):
+            store.record(snapshot(DAY + timedelta(minutes=minute)), [event])
+        store.close()
+
+    writers = [threading.Thread(target=write) for _ in range(2)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    kept = History(path)
+    assert sorted(e.title for e in kept.events(DAY)) == ["API errors"] * 40
+    assert len({(e.at, e.kind) for e in kept.events(DAY)}) == 40
+    assert kept.problem is None
+
+
+OLD_SCHEMA = """
+CREATE TABLE levels (source TEXT, component TEXT, at REAL, level INTEGER);
+CREATE TABLE events (at REAL, kind TEXT, source TEXT, subject TEXT, title TEXT, body TEXT);
+CREATE TABLE spans (start REAL, end REAL);
+"""
+
+
+def test_a_file_two_processes_wrote_before_is_cleaned_up_once(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(OLD_SCHEMA)
+    t = DAY.timestamp()
+    for lag in (0, 40):  # what the tray and `watch` each wrote
+        old.execute("INSERT INTO spans VALUES (?, ?)", (t + lag, t + lag + 600))
+        old.execute("INSERT INTO levels VALUES ('Claude', ?, ?, 0)", (CODE, t + lag))
+        old.execute("INSERT INTO levels VALUES ('Claude', ?, ?, 3)", (CODE, t + lag + 300))
+        old.execute(
+            "INSERT INTO events VALUES (?, 'incident_opened', 'Claude', 'i1', 'API errors', ?)",
+            (t + lag + 300, "Looking." if lag else "We are investigating."),
+        )
+    old.commit()
+    old.close()
+
+    store = History(path)
+    assert [e.body for e in store.events(DAY)] == ["We are investigating."]
+    changes = [(at - DAY, level) for at, _s, _c, level in store.level_changes(DAY)]
+    assert changes == [
+        (timedelta(0), Level.OPERATIONAL),
+        (timedelta(minutes=5), Level.PARTIAL_OUTAGE),
+    ]
+    (watched,) = store.uptimes("Claude", DAY + timedelta(hours=1), [timedelta(hours=1)])[CODE]
+    assert watched.observed == timedelta(minutes=10, seconds=40)
+    store.record(
+        snapshot(DAY + timedelta(minutes=11)),
+        [incident_event(EventKind.INCIDENT_OPENED, "x", "i1")],
+    )
+    assert len(store.events(DAY)) == 1  # the old row counts as that incident's
+    store.close()
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone() == (1,)

@@ -6,6 +6,7 @@ something wrong is refused with the file, the key and what was expected: never a
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import os
 import shlex
@@ -122,11 +123,7 @@ def load(explicit: str | os.PathLike[str] | None = None) -> Config:
 def parse(data: Mapping[str, Any], path: Path | None = None) -> Config:
     where = str(path) if path else "configuration"
     known = {"interval", "fast_interval", "sources", "notifications", "diagnostics", "hooks"}
-    for key in data:
-        if key not in known:
-            raise ConfigError(
-                f"{where}: {key}: unknown setting (known: {', '.join(sorted(known))})"
-            )
+    _refuse_unknown(data, known, f"{where}: ")
     sources = tuple(
         _source(row, f"sources[{n}]", where) for n, row in enumerate(_sources(data, where))
     ) or (CLAUDE,)
@@ -198,12 +195,8 @@ def _sources(data: Mapping[str, Any], where: str) -> list[Any]:
 def _source(row: Any, key: str, where: str) -> SourceSpec:
     if not isinstance(row, Mapping):
         raise ConfigError(f'{where}: {key}: expected a table with at least url = "https://..."')
-    for name in row:
-        if name not in {"type", "name", "url", "components", "fallbacks", "alerts", "alternative"}:
-            raise ConfigError(
-                f"{where}: {key}.{name}: unknown setting "
-                "(known: alerts, alternative, components, fallbacks, name, type, url)"
-            )
+    known = {"type", "name", "url", "components", "fallbacks", "alerts", "alternative"}
+    _refuse_unknown(row, known, f"{where}: {key}.")
     alerts = row.get("alerts", "all")
     if alerts not in ALERT_LEVELS:
         raise ConfigError(
@@ -257,12 +250,7 @@ def _source(row: Any, key: str, where: str) -> SourceSpec:
 def _notify(table: Any, where: str) -> NotifySettings:
     if not isinstance(table, Mapping):
         raise ConfigError(f"{where}: notifications: expected a [notifications] table")
-    for name in table:
-        if name not in {"enabled", "kinds", "components"}:
-            raise ConfigError(
-                f"{where}: notifications.{name}: unknown setting "
-                "(known: components, enabled, kinds)"
-            )
+    _refuse_unknown(table, {"enabled", "kinds", "components"}, f"{where}: notifications.")
     enabled = table.get("enabled", True)
     if not isinstance(enabled, bool):
         raise ConfigError(f"{where}: notifications.enabled: expected true or false")
@@ -284,11 +272,7 @@ def _diagnostics(table: Any, where: str) -> DiagnosticsSettings:
     if not isinstance(table, Mapping):
         raise ConfigError(f"{where}: diagnostics: expected a [diagnostics] table")
     known = {"enabled", "interval", "timeout", "claude", "internet", "api_check", "api_key"}
-    for name in table:
-        if name not in known:
-            raise ConfigError(
-                f"{where}: diagnostics.{name}: unknown setting (known: {', '.join(sorted(known))})"
-            )
+    _refuse_unknown(table, known, f"{where}: diagnostics.")
     default = DiagnosticsSettings()
     enabled = table.get("enabled", True)
     if not isinstance(enabled, bool):
@@ -315,6 +299,15 @@ def _diagnostics(table: Any, where: str) -> DiagnosticsSettings:
     )
 
 
+def _refuse_unknown(table: Mapping[str, Any], known: set[str], where: str) -> None:
+    """A key no setting has: name the one it looks like a typo of, else every known one."""
+    for name in table:
+        if name not in known:
+            near = difflib.get_close_matches(str(name), known, n=1)
+            hint = f"did you mean {near[0]}?" if near else f"known: {', '.join(sorted(known))}"
+            raise ConfigError(f"{where}{name}: unknown setting ({hint})")
+
+
 def _table(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     value = data.get(key, {})
     return value if isinstance(value, Mapping) else {}
@@ -323,11 +316,7 @@ def _table(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
 def _hooks(table: Any, where: str) -> tuple[tuple[str, ...], ...]:
     if not isinstance(table, Mapping):
         raise ConfigError(f"{where}: hooks: expected a [hooks] table")
-    for name in table:
-        if name not in ("on_event", "timeout", "webhooks"):
-            raise ConfigError(
-                f"{where}: hooks.{name}: unknown setting (known: on_event, timeout, webhooks)"
-            )
+    _refuse_unknown(table, {"on_event", "timeout", "webhooks"}, f"{where}: hooks.")
     commands = table.get("on_event", [])
     if not isinstance(commands, list) or not all(isinstance(c, str | list) for c in commands):
         raise ConfigError(f"{where}: hooks.on_event: expected a list of commands")
@@ -349,9 +338,7 @@ def _webhooks(rows: Any, where: str) -> tuple[Webhook, ...]:
     found = []
     for n, row in enumerate(rows):
         key = f"hooks.webhooks[{n}]"
-        unknown = set(row) - {"url", "format", "kinds"}
-        if unknown:
-            raise ConfigError(f"{where}: {key}.{sorted(unknown)[0]}: unknown setting")
+        _refuse_unknown(row, {"url", "format", "kinds"}, f"{where}: {key}.")
         style = row.get("format", "json")
         if style not in WEBHOOK_FORMATS:
             raise ConfigError(

@@ -15,7 +15,7 @@ from typing import Any
 from claude_beacon import __version__, report
 from claude_beacon.config import Config
 from claude_beacon.core.model import Snapshot
-from claude_beacon.core.probes import ProbeResult
+from claude_beacon.core.probes import ProbeResult, ProbeRole
 from claude_beacon.core.verdict import Verdict
 
 PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
@@ -78,13 +78,27 @@ def as_text(
     width = max((len(label) for label in labels), default=0)
     for probe, label in zip(probes, labels, strict=True):
         lines.append(f"  {label:<{width}}  {_outcome(probe)}")
-        lines.append(f"  {'':<{width}}  {_timings(probe)}")
+        if timings := _timings(probe):  # a check that failed before any step has none
+            lines.append(f"  {'':<{width}}  {timings}")
     return "\n".join(lines)
 
 
+def failed(probe: ProbeResult) -> bool:
+    """Whether the check failed, as the verdict counts it.
+
+    A Claude endpoint that answers with a server error (5xx, the API's 529 "overloaded") has
+    answered, so its probe is ``ok``, yet the verdict counts it as failing: so does the report.
+    A neutral site's answer, whatever its status, shows that the internet works.
+    """
+    server_error = probe.status is not None and probe.status >= 500
+    return not probe.ok or (server_error and probe.role is not ProbeRole.INTERNET)
+
+
 def _outcome(probe: ProbeResult) -> str:
-    if probe.ok:
+    if not failed(probe):
         text = f"ok, HTTP {probe.status}" if probe.status else "ok"
+    elif probe.ok:
+        text = f"FAILED: HTTP {probe.status}, a server error"
     else:
         stage = probe.failed_at.value if probe.failed_at else "?"
         text = f"FAILED at {stage}: {probe.error or 'no detail'}"
@@ -98,7 +112,7 @@ def _timings(probe: ProbeResult) -> str:
         ("TLS", probe.tls_ms),
         ("HTTP", probe.http_ms),
     ]
-    return " · ".join(f"{name} {value:.0f} ms" for name, value in parts if value is not None) or "—"
+    return " · ".join(f"{name} {value:.0f} ms" for name, value in parts if value is not None)
 
 
 def _probe_json(probe: ProbeResult) -> dict[str, Any]:
@@ -107,6 +121,7 @@ def _probe_json(probe: ProbeResult) -> dict[str, Any]:
         "url": probe.url,
         "role": probe.role.value,
         "ok": probe.ok,
+        "failed": failed(probe),
         "failed_at": probe.failed_at.value if probe.failed_at else None,
         "error": probe.error,
         "status": probe.status,

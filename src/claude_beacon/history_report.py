@@ -13,13 +13,15 @@ from claude_beacon.core.uptime import Uptime
 from claude_beacon.history import History, PastEvent
 
 WINDOWS = {"24h": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+LevelChange = tuple[datetime, str, str, Level]
+"""When, which source, which component (``""``: the source as a whole), and the new level."""
 
 
 @dataclass(frozen=True)
 class HistoryReport:
     days: float
     events: list[PastEvent]
-    changes: list[tuple[datetime, str, str, Level]]
+    changes: list[LevelChange]
     uptimes: dict[str, dict[str, list[Uptime]]]
 
 
@@ -37,14 +39,27 @@ def percent(ratio: float | None, digits: int = 2) -> str:
     return "—" if ratio is None else f"{ratio:.{digits}%}"
 
 
+def moments(report: HistoryReport) -> list[LevelChange | PastEvent]:
+    """Level changes and events in one chronological list.
+
+    A level change and the events of the same poll share a moment: the change comes first.
+    """
+    changes: list[LevelChange | PastEvent] = list(report.changes)
+    both = changes + list(report.events)
+    return sorted(both, key=lambda m: (m.at, 1) if isinstance(m, PastEvent) else (m[0], 0))
+
+
 def as_text(report: HistoryReport) -> str:
     lines = [f"Seen from this machine in the last {report.days:g} days:"]
-    for at, source, component, level in report.changes:
-        where = f"{source}: {component}" if component else source
-        lines.append(f"  {wording.local_time(at)}  {where} is {level.label}")
-    for event in report.events:
-        what = event.kind.replace("_", " ")
-        lines.append(f"  {wording.local_time(event.at)}  {event.source}: {what} — {event.title}")
+    for moment in moments(report):
+        if isinstance(moment, PastEvent):
+            what = moment.kind.replace("_", " ")
+            when = wording.local_time(moment.at)
+            lines.append(f"  {when}  {moment.source}: {what} — {moment.title}")
+        else:
+            at, source, component, level = moment
+            subject = f"{source}: {component}" if component else source
+            lines.append(f"  {wording.local_time(at)}  {subject} {wording.state_phrase(level)}")
     if not report.changes and not report.events:
         lines.append("  nothing yet (the tray and `watch` record what they see)")
     for source, per in report.uptimes.items():
@@ -56,26 +71,16 @@ def as_text(report: HistoryReport) -> str:
 
 
 def as_json(report: HistoryReport) -> dict[str, Any]:
+    """``timeline`` has both kinds in order; ``events`` and ``levels`` stay as they always were."""
     return {
-        "events": [
-            {
-                "at": e.at.isoformat(),
-                "kind": e.kind,
-                "source": e.source,
-                "title": e.title,
-                "body": e.body,
-            }
-            for e in report.events
+        "timeline": [
+            {"type": "event", **_event_json(m)}
+            if isinstance(m, PastEvent)
+            else {"type": "level", **_level_json(m)}
+            for m in moments(report)
         ],
-        "levels": [
-            {
-                "at": at.isoformat(),
-                "source": source,
-                "component": component or None,
-                "level": level.key,
-            }
-            for at, source, component, level in report.changes
-        ],
+        "events": [_event_json(e) for e in report.events],
+        "levels": [_level_json(c) for c in report.changes],
         "uptime": {
             source: {
                 component or "(overall)": {
@@ -85,6 +90,26 @@ def as_json(report: HistoryReport) -> dict[str, Any]:
             }
             for source, per in report.uptimes.items()
         },
+    }
+
+
+def _event_json(event: PastEvent) -> dict[str, Any]:
+    return {
+        "at": event.at.isoformat(),
+        "kind": event.kind,
+        "source": event.source,
+        "title": event.title,
+        "body": event.body,
+    }
+
+
+def _level_json(change: LevelChange) -> dict[str, Any]:
+    at, source, component, level = change
+    return {
+        "at": at.isoformat(),
+        "source": source,
+        "component": component or None,
+        "level": level.key,
     }
 
 

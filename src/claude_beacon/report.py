@@ -30,8 +30,25 @@ RESET = "\033[0m"
 BOLD = "\033[1m"
 
 
+def primary(snapshot: Snapshot) -> Reading | None:
+    """The page the answer is about: the first that is not an alternative (Claude, by default)."""
+    counted = [r for r in snapshot.readings if not r.source.alternative] or snapshot.readings
+    return counted[0] if counted else None
+
+
+def overall(snapshot: Snapshot) -> Level:
+    """The level ``status`` answers with: unknown whenever the primary page could not be read.
+
+    Another page being fine says nothing about Claude, so it must never read as all clear.
+    """
+    first = primary(snapshot)
+    if first is None or not first.ok:
+        return Level.UNKNOWN
+    return snapshot.level
+
+
 def exit_code(snapshot: Snapshot) -> int:
-    return EXIT_CODES[snapshot.level]
+    return EXIT_CODES[overall(snapshot)]
 
 
 def status_text(snapshot: Snapshot, colour: bool = False) -> str:
@@ -59,9 +76,12 @@ def status_text(snapshot: Snapshot, colour: bool = False) -> str:
         for item in reading.maintenances:
             lines.extend(_item_lines(item, paint))
         lines.extend(f"  note: {w}" for w in reading.warnings)
-    overall = snapshot.level
+    level, first = overall(snapshot), primary(snapshot)
     if len(snapshot.readings) > 1:
-        lines.append(f"Overall: {paint(overall, overall.label)}")
+        line = f"Overall: {paint(level, level.label)}"
+        if first is not None and not first.ok:
+            line += f" — {first.source.name}'s status page could not be read"
+        lines.append(line)
     return "\n".join(lines)
 
 
@@ -82,7 +102,7 @@ def _item_lines(item: Item, paint: Any) -> list[str]:
 
 def status_json(snapshot: Snapshot) -> dict[str, Any]:
     return {
-        "level": snapshot.level.key,
+        "level": overall(snapshot).key,
         "checked_at": _iso(snapshot.at),
         "sources": [_reading_json(r) for r in snapshot.readings],
     }

@@ -67,6 +67,65 @@ def test_doctor_when_offline_from_the_status_page(isolated_home: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_doctor_counts_a_server_error_from_claude_as_failed_as_the_verdict_does(
+    server: StatuspageServer, isolated_home: Path
+) -> None:
+    server.set_summary(payloads.summary())
+    server.set("/v1/models", Reply(status=503))
+    env = {k: v for k, v in os.environ.items() if k != "ANTHROPIC_API_KEY"}
+    config = str(write_config(isolated_home, server.url))
+
+    text = run("doctor", "--config", config, env=env)
+    assert text.returncode == 0, text.stderr  # as `status`: the page says all is well
+    assert text.stdout.startswith("Verdict: Anthropic reports all systems operational, but")
+    assert f"{server.url}/v1/models     FAILED: HTTP 503, a server error" in text.stdout
+    assert "ok, HTTP 503" not in text.stdout
+    assert f"{server.url}/generate_204  ok, HTTP 404" in text.stdout  # the internet answers
+
+    data = json.loads(run("doctor", "--json", "--config", config, env=env).stdout)
+    assert data["verdict"]["finding"] == "failing_now"
+    judged = {p["role"]: (p["ok"], p["failed"], p["status"]) for p in data["probes"]}
+    assert judged == {"claude": (True, True, 503), "internet": (True, False, 404)}
+
+
+def test_a_check_that_failed_before_any_step_has_no_empty_timing_line() -> None:
+    from datetime import UTC, datetime
+
+    from claude_beacon import doctor
+    from claude_beacon.config import Config
+    from claude_beacon.core.model import Snapshot
+    from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage
+    from claude_beacon.core.verdict import judge
+
+    now = datetime.now(UTC)
+    probes = (
+        ProbeResult(
+            "claude.ai",
+            "https://claude.ai/",
+            ProbeRole.CLAUDE,
+            now,
+            False,
+            Stage.DNS,
+            "DNS lookup for claude.ai failed",
+        ),
+        ProbeResult(
+            "www.gstatic.com",
+            "https://www.gstatic.com/generate_204",
+            ProbeRole.INTERNET,
+            now,
+            True,
+            status=204,
+            dns_ms=3,
+            connect_ms=9,
+        ),
+    )
+    snapshot = Snapshot(now)
+    text = doctor.as_text(Config(), snapshot, probes, judge(snapshot, probes))
+    checks = text.split("Reachability from this machine:\n", 1)[1].splitlines()
+    assert [line.split()[0] for line in checks] == ["claude.ai", "www.gstatic.com", "DNS"]
+    assert "FAILED at dns: DNS lookup for claude.ai failed" in checks[0]
+
+
 def test_guide_is_written_and_opened(server: StatuspageServer, isolated_home: Path) -> None:
     server.set_summary(payloads.summary({"Claude Code": "major_outage"}))
     opened = isolated_home / "opened.txt"

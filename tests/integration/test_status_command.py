@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import fixture_bytes
-from tests.integration.conftest import cli, write_config
+from tests.integration.conftest import cli, loopback_diagnostics, write_config
 from tests.support.statuspage_server import Reply, StatuspageServer, html_reply, json_reply
 
 SUMMARY = "/api/v2/summary.json"
@@ -208,6 +208,67 @@ def test_an_html_page_on_every_way_is_never_read_as_all_clear(
     result = cli("status", "--config", str(write_config(isolated_home, server.url)))
     assert result.returncode == 3, result.stdout
     assert "HTML" in result.stdout and "blocked" in result.stdout
+
+
+def other_page(url: str, name: str = "GitHub", alternative: bool = False) -> str:
+    """A second [[sources]] table, written after the first one's keys."""
+    return (
+        f'\n[[sources]]\nname = "{name}"\nurl = "{url}"\nalternative = {str(alternative).lower()}'
+    )
+
+
+def test_claude_unreadable_is_unknown_even_when_another_page_is_fine(
+    server: StatuspageServer, isolated_home: Path
+) -> None:
+    """What `add github` leads to: GitHub's page fine says nothing about Claude."""
+    with StatuspageServer() as github:
+        github.set_summary(fixture_bytes("github-summary-1.json"))
+        server.set(SUMMARY, Reply(status=503))
+        config = str(write_config(isolated_home, server.url, source=other_page(github.url)))
+        text = cli("status", "--config", config)
+        data = cli("status", "--json", "--config", config)
+    assert text.returncode == 3, text.stdout + text.stderr
+    claude, *_, overall = text.stdout.strip().splitlines()
+    assert claude.startswith("Claude: unknown — ") and "HTTP 503" in claude
+    assert "GitHub: operational" in text.stdout
+    assert overall == "Overall: unknown — Claude's status page could not be read"
+    assert data.returncode == 3
+    summary = json.loads(data.stdout)
+    assert summary["level"] == "unknown"
+    assert [(s["name"], s["level"]) for s in summary["sources"]] == [
+        ("Claude", "unknown"),
+        ("GitHub", "operational"),
+    ]
+    assert "HTTP 503" in summary["sources"][0]["error"]
+
+
+def test_the_primary_page_is_the_first_that_is_not_an_alternative(
+    server: StatuspageServer, isolated_home: Path
+) -> None:
+    with StatuspageServer() as claude:
+        claude.set(SUMMARY, Reply(status=503))
+        server.set_summary(fixture_bytes("openai-summary-1.json"))
+        config = isolated_home / "beacon.toml"
+        config.write_text(
+            loopback_diagnostics(claude.url)
+            + other_page(server.url, "OpenAI", alternative=True)
+            + other_page(claude.url, "Claude")
+        )
+        result = cli("status", "--config", str(config))
+    assert result.returncode == 3, result.stdout
+    assert result.stdout.strip().endswith("Claude's status page could not be read")
+
+
+def test_another_page_unreadable_leaves_claude_s_answer_standing(
+    server: StatuspageServer, isolated_home: Path
+) -> None:
+    with StatuspageServer() as github:
+        github.set(SUMMARY, Reply(status=503))
+        server.set_summary(fixture_bytes("github-summary-1.json"))
+        config = write_config(isolated_home, server.url, source=other_page(github.url))
+        result = cli("status", "--config", str(config))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "Overall: operational"
 
 
 def test_bad_config_exits_two_without_traceback(isolated_home: Path) -> None:

@@ -35,10 +35,18 @@ Run = Callable[[argparse.Namespace], int]
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if hasattr(args, "verbose_after"):  # -v after the command counts with -v before it
+        args.verbose += args.verbose_after
+        del args.verbose_after
     _setup_logging(args.verbose)
     run: Run = args.run if hasattr(args, "run") else tray.run
-    from claude_beacon.config import ConfigError  # a command may read the configuration
+    from claude_beacon.config import ConfigError, locate  # a command may read the configuration
 
+    path, named = locate(args.config)
+    given = "" if named or path.is_file() else " (not there: the embedded default)"
+    log.info("%s, settings from %s%s", args.command or "tray", path, given)
+    options = sorted((k, v) for k, v in vars(args).items() if k != "run")
+    log.debug("options: %s", ", ".join(f"{k}={v!r}" for k, v in options))
     try:
         return run(args)
     except ConfigError as exc:
@@ -51,20 +59,22 @@ def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(
         prog="claude-beacon",
         description="Is Claude down, or is it me? A status indicator for Claude.",
-        parents=[_global_options(None, 0)],
+        parents=[_global_options(None, 0, "verbose")],
         epilog="Without a command, claude-beacon starts the tray icon.",
     )
-    main_parser.add_argument("--version", action="version", version=f"claude-beacon {__version__}")
     commands = main_parser.add_subparsers(dest="command", metavar="COMMAND")
     # Each command gets its own copy of the global options, defaulting to "not given", so that
-    # an option written after the command adds to one written before it instead of erasing it.
-    common = _global_options(argparse.SUPPRESS, argparse.SUPPRESS)
+    # one written after the command does not erase one written before it. A command's options
+    # are parsed into a fresh namespace and copied over, so its -v count is kept apart and added.
+    common = _global_options(argparse.SUPPRESS, argparse.SUPPRESS, "verbose_after")
     for command in COMMANDS:
         command.register(commands, common)
     return main_parser
 
 
-def _global_options(config_default: object, verbose_default: object) -> argparse.ArgumentParser:
+def _global_options(
+    config_default: object, verbose_default: object, verbose_dest: str
+) -> argparse.ArgumentParser:
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument(
         "--config",
@@ -77,8 +87,10 @@ def _global_options(config_default: object, verbose_default: object) -> argparse
         "--verbose",
         action="count",
         default=verbose_default,
+        dest=verbose_dest,
         help="log more (repeat for debug output)",
     )
+    options.add_argument("--version", action="version", version=f"claude-beacon {__version__}")
     return options
 
 

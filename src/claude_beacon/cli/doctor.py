@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
 
     from claude_beacon import doctor, report
     from claude_beacon.cli.checks import check_everything
-    from claude_beacon.cli.terminal import silence_stdout
+    from claude_beacon.cli.terminal import write_out
     from claude_beacon.config import load
     from claude_beacon.core.verdict import ProbeMemory, judge, remember
 
@@ -27,11 +27,8 @@ def run(args: argparse.Namespace) -> int:
     snapshot, probes, fetcher = check_everything(config)
     fetcher.client.close()
     verdict = judge(snapshot, probes, remember(ProbeMemory(), probes))
-    try:
-        if args.json:
-            print(json.dumps(doctor.as_json(config, snapshot, probes, verdict), indent=2))
-        else:
-            print(doctor.as_text(config, snapshot, probes, verdict), flush=True)
-    except BrokenPipeError:
-        silence_stdout()
+    if args.json:
+        write_out(json.dumps(doctor.as_json(config, snapshot, probes, verdict), indent=2))
+    else:
+        write_out(doctor.as_text(config, snapshot, probes, verdict))
     return report.exit_code(snapshot)

@@ -23,20 +23,17 @@ def run(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from claude_beacon import history_report, paths
-    from claude_beacon.cli.terminal import silence_stdout
+    from claude_beacon.cli.terminal import write_out
     from claude_beacon.config import load
     from claude_beacon.history import History
 
     config = load(args.config)
     history = History(paths.history_file())
     found = history_report.gather(history, config, args.days, datetime.now(UTC))
-    try:
-        if args.json:
-            print(json.dumps(history_report.as_json(found), indent=2))
-        else:
-            print(history_report.as_text(found), flush=True)
-    except BrokenPipeError:
-        silence_stdout()
+    if args.json:
+        write_out(json.dumps(history_report.as_json(found), indent=2, ensure_ascii=False))
+    else:
+        write_out(history_report.as_text(found))
     if history.problem:
         print(f"claude-beacon: {history.problem}", file=sys.stderr)
     return 0

@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from claude_beacon import report
-    from claude_beacon.cli.terminal import colour, silence_stdout
+    from claude_beacon.cli.terminal import colour, write_out
     from claude_beacon.config import load
     from claude_beacon.fetch import Fetcher
     from claude_beacon.poller import Poller
@@ -31,11 +31,8 @@ def run(args: argparse.Namespace) -> int:
         snapshot, _ = Poller(config, fetcher).poll_once()
     finally:
         fetcher.client.close()
-    try:
-        if args.json:
-            print(json.dumps(report.status_json(snapshot), indent=2, ensure_ascii=False))
-        else:
-            print(report.status_text(snapshot, colour=colour()), flush=True)
-    except BrokenPipeError:
-        silence_stdout()
+    if args.json:
+        write_out(json.dumps(report.status_json(snapshot), indent=2, ensure_ascii=False))
+    else:
+        write_out(report.status_text(snapshot, colour=colour()))
     return report.exit_code(snapshot)

@@ -23,6 +23,25 @@ def positive(text: str) -> float:
     return value
 
 
+def write_out(text: str) -> bool:
+    """Print ``text`` and flush it now; false when the reader went away (``| head``).
+
+    Flushing here, not at exit, is what lets a closed pipe be caught: Python's own flush at exit
+    would report it as an error and exit 120 instead of the command's monitoring code.
+    """
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+        return False
+    return True
+
+
 def silence_stdout() -> None:
-    """The reader went away (``| head``): later writes go nowhere instead of raising."""
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    """The reader went away (``| head``): later writes, and the flush at exit, go nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
