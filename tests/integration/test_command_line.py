@@ -31,6 +31,8 @@ COMMANDS = (
     "history",
     "wait",
     "add",
+    "sources",
+    "remove",
     "paths",
     "autostart",
 )
@@ -165,7 +167,7 @@ def test_wait_asks_the_named_page(
 ) -> None:
     result = beacon(placed("wait", "--timeout", "30"))
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "Claude: all systems operational\n"
+    assert result.stdout == f"{NAME}: all systems operational\n"  # the page it waited for
     assert page.requests_to(SUMMARY)  # the page the named file lists is the one asked
     assert logged_settings(result.stderr, "wait", config)
 
@@ -187,6 +189,24 @@ def test_add_a_preset_to_the_named_file(placed: Callable[..., list[str]], config
     text = Path(config).read_text()
     assert NAME in text and 'url = "https://www.githubstatus.com"' in text
     assert logged_settings(result.stderr, "add", config)
+
+
+def test_sources_lists_the_named_files_pages(
+    placed: Callable[..., list[str]], config: str
+) -> None:
+    result = beacon(placed("sources"))
+    assert result.returncode == 0, result.stderr
+    assert NAME in result.stdout
+    assert logged_settings(result.stderr, "sources", config)
+
+
+def test_remove_edits_the_named_file(placed: Callable[..., list[str]], config: str) -> None:
+    assert beacon(placed("add", "github")).returncode == 0
+    result = beacon(placed("remove", "github"))
+    assert result.returncode == 0, result.stderr
+    text = Path(config).read_text()
+    assert NAME in text and "githubstatus" not in text
+    assert logged_settings(result.stderr, "remove", config)
 
 
 def test_paths_shows_the_named_file(placed: Callable[..., list[str]], config: str) -> None:

@@ -54,12 +54,11 @@ def run(args: argparse.Namespace) -> int:
         store=StateStore(paths.state_dir() / "watch.json"),
         outputs=Outputs(extra=(terminal,)),
     )
+    # Ctrl-C and SIGTERM end the wait below, never a thread's join (cpython#90882)
     signal.signal(signal.SIGTERM, lambda *_: done.set())
+    signal.signal(signal.SIGINT, lambda *_: done.set())
     thread = engine.start()
-    try:
-        while thread.is_alive() and not done.wait(0.5):
-            pass
-    except KeyboardInterrupt:
+    while thread.is_alive() and not done.wait(0.5):
         pass
     engine.stop()
     return 0
