@@ -191,9 +191,7 @@ def test_add_a_preset_to_the_named_file(placed: Callable[..., list[str]], config
     assert logged_settings(result.stderr, "add", config)
 
 
-def test_sources_lists_the_named_files_pages(
-    placed: Callable[..., list[str]], config: str
-) -> None:
+def test_sources_lists_the_named_files_pages(placed: Callable[..., list[str]], config: str) -> None:
     result = beacon(placed("sources"))
     assert result.returncode == 0, result.stderr
     assert NAME in result.stdout
