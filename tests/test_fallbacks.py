@@ -377,7 +377,7 @@ def test_component_states_are_kept_through_a_stretch_on_the_feed(
     clock.now += 3600
     _, events = watcher.poll_once()
     assert [(e.kind, e.title) for e in events] == [
-        (EventKind.COMPONENT_CHANGED, f"{API} is now partial outage")
+        (EventKind.COMPONENT_CHANGED, f"{API} has a partial outage")
     ]
 
 

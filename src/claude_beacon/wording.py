@@ -15,15 +15,6 @@ SYMBOLS = {
     Level.MAJOR_OUTAGE: "■",
 }
 
-STATE_PHRASES = {
-    Level.UNKNOWN: ("is in an unknown state", "was in an unknown state"),
-    Level.OPERATIONAL: ("is operational", "was operational"),
-    Level.MAINTENANCE: ("is under maintenance", "was under maintenance"),
-    Level.DEGRADED: ("is degraded", "was degraded"),
-    Level.PARTIAL_OUTAGE: ("has a partial outage", "had a partial outage"),
-    Level.MAJOR_OUTAGE: ("has a major outage", "had a major outage"),
-}
-
 WHAT_HAPPENED = {
     EventKind.INCIDENT_OPENED: "new incident",
     EventKind.INCIDENT_UPDATED: "incident update",
@@ -44,8 +35,7 @@ def state_phrase(level: Level, past: bool = False) -> str:
     A level's label is a noun for some levels and an adjective for others, so "is" + label
     reads wrong ("is major outage"); this is the phrase to put after a name instead.
     """
-    present, before = STATE_PHRASES[level]
-    return before if past else present
+    return level.past_phrase if past else level.phrase
 
 
 def local_time(moment: datetime | None, now: datetime | None = None) -> str:

@@ -219,8 +219,8 @@ def test_component_changes_after_the_first_reading() -> None:
     result = diff(replay.memory, reading(components={"api": Level.MAJOR_OUTAGE}), at(1))
     (event,) = result.events
     assert event.kind is EventKind.COMPONENT_CHANGED
-    assert event.title == "API is now major outage"
-    assert event.body == "It was degraded."
+    assert event.title == "API has a major outage"
+    assert event.body == "It was degraded before."
 
 
 def test_vanished_incident_waits_for_history_then_gives_up_politely() -> None:

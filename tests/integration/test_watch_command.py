@@ -49,7 +49,7 @@ def test_incident_lifecycle_is_reported_once_each(
         )
         assert event["title"] == "Elevated errors on the API"
         assert event["body"] == "We are investigating."
-        assert by_kind["component_changed"]["title"] == f"{API} is now partial outage"
+        assert by_kind["component_changed"]["title"] == f"{API} has a partial outage"
 
         updated = payloads.incident(
             "inc1",

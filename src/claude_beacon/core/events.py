@@ -180,9 +180,9 @@ class _Step:
                 self.emit(
                     EventKind.COMPONENT_CHANGED,
                     component.id,
-                    f"{component.name} is now {component.level.label}",
+                    f"{component.name} {component.level.phrase}",
                     component.level,
-                    body=f"It was {before.label}.",
+                    body=f"It {before.past_phrase} before.",
                     components=(component.name,),
                     status=component.status,
                 )

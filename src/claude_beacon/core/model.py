@@ -35,9 +35,32 @@ class Level(IntEnum):
         """The words a person reads: ``partial outage``."""
         return self.name.lower().replace("_", " ")
 
+    @property
+    def phrase(self) -> str:
+        """The rest of a sentence about something at this level: "has a major outage".
+
+        A label is a noun for some levels and an adjective for others, so "is" + label reads
+        wrong ("is major outage"); this is what goes after a name instead."""
+        return _PHRASES[self][0]
+
+    @property
+    def past_phrase(self) -> str:
+        """As ``phrase``, in the past: "had a major outage", "was degraded"."""
+        return _PHRASES[self][1]
+
     @classmethod
     def from_key(cls, key: str) -> Level:
         return cls[key.upper()]
+
+
+_PHRASES = {
+    Level.UNKNOWN: ("is in an unknown state", "was in an unknown state"),
+    Level.OPERATIONAL: ("is operational", "was operational"),
+    Level.MAINTENANCE: ("is under maintenance", "was under maintenance"),
+    Level.DEGRADED: ("is degraded", "was degraded"),
+    Level.PARTIAL_OUTAGE: ("has a partial outage", "had a partial outage"),
+    Level.MAJOR_OUTAGE: ("has a major outage", "had a major outage"),
+}
 
 
 def worst(levels: Iterable[Level]) -> Level:

@@ -259,8 +259,11 @@ def _stage_advice(unreachable: Sequence[ProbeResult], others_answer: bool) -> st
 def _said(reading: Reading | None, level: Level) -> str:
     if reading is None or not reading.ok:
         return "The status page cannot be read"
-    said = "all systems operational" if level is Level.OPERATIONAL else level.label
-    return f"Anthropic reports {said}"
+    if level is Level.OPERATIONAL:
+        return "Anthropic reports all systems operational"
+    if level in REPORTED_AS:
+        return f"Anthropic reports {REPORTED_AS[level]}"
+    return f"Claude's status page says Claude {level.phrase}"
 
 
 def _claude_reading(snapshot: Snapshot) -> Reading | None:
@@ -356,7 +359,9 @@ def _reported(reading: Reading) -> str:
     if not names:
         names = [i.name for i in reading.incidents if not i.resolved][:1]
     what = f" of {_join(names)}" if names else ""
-    return f"Anthropic reports {REPORTED_AS.get(reading.level, reading.level.label)}{what}"
+    if reading.level not in REPORTED_AS:
+        return f"Claude's status page says it {reading.level.phrase}{what.replace(' of', ':', 1)}"
+    return f"Anthropic reports {REPORTED_AS[reading.level]}{what}"
 
 
 def _reported_advice(level: Level) -> str:
