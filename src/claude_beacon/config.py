@@ -369,7 +369,7 @@ def _target_url(url: Any, key: str, where: str) -> str:
             f"{where}: {key}: expected an https:// address, got {url!r} "
             "(plain http is allowed only for this machine)"
         )
-    return url
+    return str(url)
 
 
 def _seconds(data: Mapping[str, Any], key: str, default: float, where: str) -> float:

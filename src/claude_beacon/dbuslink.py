@@ -18,7 +18,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
-from jeepney import (  # type: ignore[import-untyped]
+from jeepney import (
     DBusAddress,
     HeaderFields,
     Message,
@@ -27,9 +27,9 @@ from jeepney import (  # type: ignore[import-untyped]
     new_error,
     new_method_call,
 )
-from jeepney.bus import get_bus  # type: ignore[import-untyped]
-from jeepney.io.blocking import prep_socket  # type: ignore[import-untyped]
-from jeepney.io.threading import (  # type: ignore[import-untyped]
+from jeepney.bus import get_bus
+from jeepney.io.blocking import prep_socket
+from jeepney.io.threading import (
     DBusConnection,
     ReceiveStopped,
 )

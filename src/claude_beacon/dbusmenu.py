@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from jeepney import DBusAddress, Message, new_error, new_method_return  # type: ignore[import-untyped]
+from jeepney import DBusAddress, Message, new_error, new_method_return
 from jeepney import new_signal as _new_signal
 
 from claude_beacon import dbuslink

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from jeepney import DBusAddress, Message, new_method_call  # type: ignore[import-untyped]
+from jeepney import DBusAddress, Message, new_method_call
 
 from claude_beacon import dbuslink
 from claude_beacon.core.model import Level

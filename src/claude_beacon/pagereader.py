@@ -110,10 +110,14 @@ class PageReader:
         )
         why = primary.failure.message if primary.failure else "the API could not be read"
         for alias in source.fallbacks:
-            reading = self._fallback(source, alias, lambda a=alias: self._read_api(source, a))
-            if reading:
+
+            def read_alias(a: str = alias) -> Reading:
+                return self._read_api(source, a)
+
+            other = self._fallback(source, alias, read_alias)
+            if other:
                 where = f"from {_host(alias)}, the page's other address, since {why}"
-                return replace(reading, limitations=(where,))
+                return replace(other, limitations=(where,))
         if PROVIDERS[source.kind].has_history:
             feed = self._fallback(source, self._feed_url(source), lambda: self._read_feed(source))
             if feed:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -26,6 +27,9 @@ import httpx
 from claude_beacon import deadline
 from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage
 from claude_beacon.fetch import USER_AGENT, environment_client
+
+Address = tuple[Any, ...]
+"""A socket address as ``getaddrinfo`` gives it."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ def probe_all(
         return tuple(pool.map(lambda t: probe(t, timeout=timeout, ca_file=ca_file), targets))
 
 
-def _resolve(host: str, port: int, timeout: float, timings: dict[str, float]) -> tuple:
+def _resolve(host: str, port: int, timeout: float, timings: dict[str, float]) -> Address:
     started = time.monotonic()
     lookup = _Lookup(host, port)
     # getaddrinfo has no timeout of its own (the system resolver's can be 20 s and more): it
@@ -112,7 +116,7 @@ class _Lookup:
     def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port
         self.done = threading.Event()
-        self.result: tuple | Exception = ()
+        self.result: Address | Exception = ()
 
     def run(self) -> None:
         try:
@@ -125,7 +129,7 @@ class _Lookup:
 
 
 def _handshake(
-    address: tuple,
+    address: Address,
     host: str,
     port: int,
     context: ssl.SSLContext | None,
@@ -220,7 +224,8 @@ def _proxied(scheme: str, host: str) -> bool:
     proxies = urllib.request.getproxies_environment()
     if scheme not in proxies and "all" not in proxies:
         return False
-    return not urllib.request.proxy_bypass_environment(host, proxies)
+    bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]  # no stub
+    return not bypass(host, proxies)
 
 
 def _result(

@@ -23,11 +23,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jeepney import DBusAddress, Message, new_method_call, new_method_return, new_signal  # type: ignore[import-untyped]
+from jeepney import DBusAddress, Message, new_method_call, new_method_return, new_signal
 
 from claude_beacon import dbuslink, dbusmenu
 from claude_beacon.core.model import Level
-from claude_beacon.trayview import Entry, TrayView
+from claude_beacon.trayview import Action, Entry, TrayView
 
 log = logging.getLogger(__name__)
 NAME = "claude-beacon"
@@ -356,7 +356,7 @@ def _tooltip(view: TrayView) -> tuple[str, list[Any], str, str]:
 
 
 def _menu_of(view: TrayView) -> tuple[Entry, ...]:
-    return view.menu or (Entry("Quit", "quit"),)
+    return view.menu or (Entry("Quit", Action.QUIT),)
 
 
 def _peer(call: Message, name: str) -> Message:

@@ -119,8 +119,8 @@ def menu(
         else:
             entries.extend(lines)
     if uptime:
-        head = "Uptime from here (24 h · 7 d · 30 d)"
-        entries.append(Entry(head, children=tuple(Entry(line) for line in uptime)))
+        heading = "Uptime from here (24 h · 7 d · 30 d)"
+        entries.append(Entry(heading, children=tuple(Entry(line) for line in uptime)))
     entries.append(SEPARATOR)
     entries.append(Entry("Check now", Action.CHECK))
     entries.append(_pause_entry(paused_until, now))

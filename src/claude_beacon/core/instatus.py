@@ -151,7 +151,7 @@ def _time(value: Any) -> str | None:
     """ISO 8601 as it is; a JavaScript date string turned into ISO 8601; else ``None``."""
     value = text(value)
     if parse_time(value):
-        return value
+        return str(value)
     found = JS_DATE.match(value)
     if not found:
         return None

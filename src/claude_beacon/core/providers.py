@@ -41,12 +41,13 @@ def gather(
     failure is the answer; an optional one that fails is ``None``."""
     bodies: list[bytes | None] = []
     for url in urls:
-        body = fetch(url, not bodies)
-        if isinstance(body, Failure):
+        fetched = fetch(url, not bodies)
+        if isinstance(fetched, Failure):
             if not bodies:
-                return body
-            body = None
-        bodies.append(body)
+                return fetched
+            bodies.append(None)
+        else:
+            bodies.append(fetched)
     return bodies
 
 
