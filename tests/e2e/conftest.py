@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.desktop import Desktop, NotifyMonitor, RigError, missing_tools
+from tests.e2e.flavours import Flavour, FlavourError, pip_flavour, pygobject_flavour
+from tests.support import payloads
+from tests.support.statuspage_server import StatuspageServer
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -35,10 +38,6 @@ def desktop(request: pytest.FixtureRequest) -> Iterator[Desktop]:
     if missing := missing_tools():
         unavailable(f"missing {', '.join(missing)} (see .ci/desktop-packages.txt)")
     try:
-        import gi  # noqa: F401  the tray menu is read over dbusmenu, which needs GObject
-    except ImportError:
-        unavailable("PyGObject is not installed (pip install 'PyGObject<3.51')")
-    try:
         rig = Desktop(notification_daemon=daemon, tray_host=tray_host).__enter__()
     except RigError as exc:
         unavailable(str(exc))
@@ -53,3 +52,37 @@ def notifications(desktop: Desktop) -> Iterator[NotifyMonitor]:
     monitor = NotifyMonitor(desktop)
     yield monitor
     monitor.close()
+
+
+@pytest.fixture(scope="session")
+def pip_install(tmp_path_factory: pytest.TempPathFactory) -> Flavour | str:
+    """The plain pip flavour, made once a session (or why it cannot be made)."""
+    try:
+        return pip_flavour(tmp_path_factory.mktemp("plain-pip"))
+    except FlavourError as exc:
+        return str(exc)
+
+
+@pytest.fixture
+def flavour(request: pytest.FixtureRequest) -> Flavour:
+    """``pip`` or ``pygobject`` (see ``tests/e2e/flavours.py``), by indirect parametrisation;
+    ``pygobject`` when a test does not say."""
+    name = getattr(request, "param", "pygobject")
+    try:
+        if name == "pip":
+            made = request.getfixturevalue("pip_install")
+            if isinstance(made, str):
+                raise FlavourError(made)
+            return made
+        return pygobject_flavour()
+    except FlavourError as exc:
+        unavailable(str(exc))
+        raise  # unreachable: unavailable() fails or skips
+
+
+@pytest.fixture
+def server() -> Iterator[StatuspageServer]:
+    """A status page on loopback, all operational until a test says otherwise."""
+    with StatuspageServer() as srv:
+        srv.set_summary(payloads.summary())
+        yield srv

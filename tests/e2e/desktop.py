@@ -199,6 +199,22 @@ class Desktop:
             time.sleep(0.1)
         raise AssertionError(f"{rgb} never showed in the tray; it shows {seen.most_common(4)}")
 
+    def where_colour(self, rgb: tuple[int, int, int]) -> tuple[int, int]:
+        """The screen point at the middle of the tray's pixels near ``rgb`` (the icon)."""
+        self.wait_for_colour(rgb)
+        image = self.screenshot().crop(TRAY_BOX).convert("RGB")
+        points = [
+            (x, y)
+            for y in range(image.height)
+            for x in range(image.width)
+            if _distance(image.getpixel((x, y)), rgb) <= 12
+        ]
+        left, top = TRAY_BOX[:2]
+        return (
+            left + sum(x for x, _ in points) // len(points),
+            top + sum(y for _, y in points) // len(points),
+        )
+
 
 class NotifyMonitor:
     """Records every ``Notify`` call on the desktop's bus, from a background thread."""
