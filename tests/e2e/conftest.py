@@ -70,7 +70,7 @@ def flavour(request: pytest.FixtureRequest) -> Flavour:
     name = getattr(request, "param", "pygobject")
     try:
         if name == "pip":
-            made = request.getfixturevalue("pip_install")
+            made: Flavour | str = request.getfixturevalue("pip_install")
             if isinstance(made, str):
                 raise FlavourError(made)
             return made

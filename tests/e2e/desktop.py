@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jeepney import DBusAddress, HeaderFields, MessageType, new_method_call
-from jeepney.io.blocking import DBusConnection, open_dbus_connection
+from jeepney import DBusAddress, HeaderFields, MessageType, new_method_call  # type: ignore[import-untyped]
+from jeepney.io.blocking import DBusConnection, open_dbus_connection  # type: ignore[import-untyped]
 
 TOOLS = ("Xvfb", "dbus-daemon", "dunst", "trayer")
 SCREEN = (640, 480)
@@ -150,7 +150,7 @@ class Desktop:
         raise RigError(f"{tool} was not ready in {timeout} s: {self._log(tool)}")
 
     def _tray_owned(self) -> bool:
-        from Xlib import display
+        from Xlib import display  # type: ignore[import-untyped, unused-ignore]
 
         connection = display.Display(self.display)
         try:

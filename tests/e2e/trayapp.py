@@ -7,6 +7,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from claude_beacon.icons import COLOURS, Look
 from tests.e2e.desktop import Desktop
@@ -21,7 +22,7 @@ UPDATES = [
 ]
 
 
-def incident(status: str, updates: list[tuple[str, str, str]]) -> dict:
+def incident(status: str, updates: list[tuple[str, str, str]]) -> dict[str, Any]:
     return payloads.incident(
         "inc1",
         "Elevated errors on the API",
@@ -32,7 +33,7 @@ def incident(status: str, updates: list[tuple[str, str, str]]) -> dict:
     )
 
 
-def opened_incident() -> dict:
+def opened_incident() -> dict[str, Any]:
     return payloads.summary({API: "partial_outage"}, incidents=[incident("investigating", UPDATES)])
 
 

@@ -30,7 +30,7 @@ class XWindow:
 
 @contextlib.contextmanager
 def connect(display_name: str) -> Iterator[Any]:
-    from Xlib import display
+    from Xlib import display  # type: ignore[import-untyped, unused-ignore]
 
     connection = display.Display(display_name)
     try:
@@ -41,7 +41,7 @@ def connect(display_name: str) -> Iterator[Any]:
 
 def windows(display_name: str) -> list[XWindow]:
     """Every window on the screen, root first."""
-    from Xlib import X, Xatom
+    from Xlib import X, Xatom  # type: ignore[import-untyped, unused-ignore]
 
     found: list[XWindow] = []
     with connect(display_name) as connection:
@@ -78,8 +78,8 @@ def shown(display_name: str, *types: str) -> list[XWindow]:
 
 def pointer(display_name: str, x: int, y: int, button: int | None = None) -> None:
     """Move the pointer to ``x, y`` and, with ``button``, click there."""
-    from Xlib import X
-    from Xlib.ext import xtest
+    from Xlib import X  # type: ignore[import-untyped, unused-ignore]
+    from Xlib.ext import xtest  # type: ignore[import-untyped, unused-ignore]
 
     with connect(display_name) as connection:
         xtest.fake_input(connection, X.MotionNotify, x=x, y=y)
@@ -93,8 +93,8 @@ def pointer(display_name: str, x: int, y: int, button: int | None = None) -> Non
 
 def key(display_name: str, keysym: str) -> None:
     """Press and release one key, e.g. ``Escape``."""
-    from Xlib import XK, X
-    from Xlib.ext import xtest
+    from Xlib import XK, X  # type: ignore[import-untyped, unused-ignore]
+    from Xlib.ext import xtest  # type: ignore[import-untyped, unused-ignore]
 
     with connect(display_name) as connection:
         code = connection.keysym_to_keycode(XK.string_to_keysym(keysym))
