@@ -22,6 +22,12 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sni_host: a desktop with a StatusNotifierItem host as well as its XEmbed tray"
+    )
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
@@ -31,14 +37,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture
 def desktop(request: pytest.FixtureRequest) -> Iterator[Desktop]:
-    """A desktop; ``@pytest.mark.no_notification_daemon`` leaves dunst out and
-    ``@pytest.mark.no_tray_host`` the tray (trayer)."""
+    """A desktop; ``@pytest.mark.no_notification_daemon`` leaves dunst out,
+    ``@pytest.mark.no_tray_host`` the tray (trayer), and ``@pytest.mark.sni_host`` adds a
+    StatusNotifierItem host."""
     daemon = request.node.get_closest_marker("no_notification_daemon") is None
     tray_host = request.node.get_closest_marker("no_tray_host") is None
-    if missing := missing_tools():
+    sni_host = request.node.get_closest_marker("sni_host") is not None
+    if missing := missing_tools(sni_host):
         unavailable(f"missing {', '.join(missing)} (see .ci/desktop-packages.txt)")
     try:
-        rig = Desktop(notification_daemon=daemon, tray_host=tray_host).__enter__()
+        rig = Desktop(notification_daemon=daemon, tray_host=tray_host, sni_host=sni_host)
+        rig.__enter__()
     except RigError as exc:
         unavailable(str(exc))
     try:

@@ -9,9 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
+from jeepney import DBusAddress, new_method_call  # type: ignore[import-untyped]
 
 from tests.e2e import xscreen
-from tests.e2e.desktop import Desktop, NotifyMonitor
+from tests.e2e.desktop import WATCHER, Desktop, NotifyMonitor, TrayMenu
 from tests.e2e.flavours import Flavour, both
 from tests.e2e.trayapp import (
     GREEN,
@@ -169,6 +170,34 @@ def test_without_a_session_bus_the_xembed_tray_still_shows_the_icon(
         assert app.stop() == 0, app.stderr
     assert "Traceback" not in app.stderr
     assert "watching here" not in app.stderr
+
+
+@pytest.mark.sni_host
+def test_a_statusnotifieritem_host_gets_the_appindicator_icon_with_its_menu(
+    desktop: Desktop, server: StatuspageServer, isolated_home: Path, flavour: Flavour
+) -> None:
+    app = TrayApp(desktop, isolated_home, server.url, flavour)  # PyGObject: AppIndicator
+    try:
+        assert app.backend() == "appindicator: a StatusNotifierItem host is on the session bus"
+        wait_until(lambda: registered_items(desktop), timeout=10)
+        menu = TrayMenu(desktop)
+        wait_until(lambda: "Check now" in menu.labels(), timeout=10)
+        assert menu.labels()[0] == "Open troubleshooting guide"
+        menu.click("Quit")
+        assert app.wait(5) == 0
+    finally:
+        app.stop()
+    assert "Gdk-CRITICAL" not in app.stderr
+    assert "Traceback" not in app.stderr
+
+
+def registered_items(desktop: Desktop) -> list[str]:
+    """The StatusNotifierItems the host's watcher knows."""
+    properties = DBusAddress("/StatusNotifierWatcher", WATCHER, "org.freedesktop.DBus.Properties")
+    call = new_method_call(properties, "Get", "ss", (WATCHER, "RegisteredStatusNotifierItems"))
+    with desktop.connect() as connection:
+        reply = connection.send_and_get_reply(call, timeout=5)
+    return list(reply.body[0][1])
 
 
 def icon_windows(desktop: Desktop, tooltip_start: str) -> list[xscreen.XWindow]:
