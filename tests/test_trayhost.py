@@ -7,8 +7,16 @@ from collections.abc import Callable
 
 import pytest
 
-from claude_beacon.tray import latin1
-from claude_beacon.trayhost import CANDIDATES, Candidate, Desktop, TrayIcon, choose
+from claude_beacon.tray import Tray, latin1
+from claude_beacon.trayhost import (
+    CANDIDATES,
+    Candidate,
+    Desktop,
+    NoTrayError,
+    TrayIcon,
+    choose,
+    open_tray,
+)
 from claude_beacon.trayview import Entry
 
 NONE: dict[str, str] = {}
@@ -107,6 +115,15 @@ def test_a_forced_backend_that_cannot_run_gives_no_tray_and_says_why(
 ) -> None:
     choice = choose(linux(**facts), {"PYSTRAY_BACKEND": forced})
     assert (choice.backend, choice.reason) == (None, reason)
+
+
+def test_opening_a_tray_where_none_can_be_raises_the_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PYSTRAY_BACKEND", "qt")
+    for opener in (open_tray, Tray):
+        with pytest.raises(NoTrayError, match=r"^PYSTRAY_BACKEND=qt names no tray backend"):
+            opener(lambda _entry: None)
 
 
 def test_a_new_backend_is_one_more_row() -> None:

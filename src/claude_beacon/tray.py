@@ -36,14 +36,17 @@ class Tray:
     """A pystray icon showing a ``TrayView``; ``on_action`` receives the clicked entry.
 
     ``backend`` is one of pystray's (``appindicator``, ``gtk``, ``xorg``, ``win32``,
-    ``darwin``); without one, ``trayhost`` chooses it.
+    ``darwin``). Without one, ``trayhost`` chooses it; ``trayhost.open_tray`` does the same and
+    can also open a tray pystray does not draw.
     """
 
     def __init__(self, on_action: Callable[[Entry], None], backend: str | None = None) -> None:
         if backend is None:
             choice = trayhost.choose()
-            if choice.backend not in PYSTRAY_BACKENDS:
+            if choice.backend is None:
                 raise NoTrayError(choice.reason)
+            if choice.backend not in PYSTRAY_BACKENDS:
+                raise NoTrayError(f"the {choice.backend} tray opens with trayhost.open_tray")
             log.info("tray backend %s", choice.reason)
             backend = choice.backend
         icon_class = _icon_class(backend)
