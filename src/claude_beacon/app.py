@@ -368,9 +368,15 @@ def open_path(path: Path) -> None:
         return
     opener = "open" if sys.platform == "darwin" else "xdg-open"
     try:
-        subprocess.Popen([opener, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [opener, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
     except OSError as exc:
         log.warning("cannot open %s (%s); edit it by hand", path, exc)
+        return
+    # Collect its exit status when it ends, or it lingers as a zombie for as long as the app
+    # runs; a thread, because some openers wait for the editor to close.
+    threading.Thread(target=process.wait, name="beacon-opener", daemon=True).start()
 
 
 def setup_file_logging() -> None:

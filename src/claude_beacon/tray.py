@@ -1,4 +1,4 @@
-"""The tray icon: the only module that imports pystray, loaded only when a tray is wanted.
+"""The tray icon through pystray, loaded only when a tray is wanted (``trayhost`` says which).
 
 Every change to the icon, tooltip or menu goes through ``call_on_ui_thread``: macOS requires UI
 changes on the main thread, and one function is one place to fix if a backend changes.
@@ -7,21 +7,20 @@ changes on the main thread, and one function is one place to fix if a backend ch
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from claude_beacon import icons
+from claude_beacon import icons, trayhost
 from claude_beacon.core.model import Level
+from claude_beacon.trayhost import NoTrayError
 from claude_beacon.trayview import SEPARATOR, Entry, TrayView
 
 log = logging.getLogger(__name__)
 NAME = "claude-beacon"
 ICON_SIZE = 64
-
-
-class NoTrayError(Exception):
-    """There is no system tray to put an icon in; the message says why."""
 
 
 def call_on_ui_thread(fn: Callable[[], None]) -> None:
@@ -34,23 +33,40 @@ def call_on_ui_thread(fn: Callable[[], None]) -> None:
 
 
 class Tray:
-    """A pystray icon showing a ``TrayView``; ``on_action`` receives the clicked entry."""
+    """A pystray icon showing a ``TrayView``; ``on_action`` receives the clicked entry.
 
-    def __init__(self, on_action: Callable[[Entry], None]) -> None:
-        try:
-            import pystray
-        except Exception as exc:  # python-xlib raises display errors, not ImportError
-            raise NoTrayError(f"no desktop to show a tray icon on ({_why(exc)})") from exc
+    ``backend`` is one of pystray's (``appindicator``, ``gtk``, ``xorg``, ``win32``,
+    ``darwin``). Without one, ``trayhost`` chooses it; ``trayhost.open_tray`` does the same and
+    can also open a tray pystray does not draw.
+    """
+
+    def __init__(self, on_action: Callable[[Entry], None], backend: str | None = None) -> None:
+        if backend is None:
+            choice = trayhost.choose()
+            if choice.backend is None:
+                raise NoTrayError(choice.reason)
+            if choice.backend not in PYSTRAY_BACKENDS:
+                raise NoTrayError(f"the {choice.backend} tray opens with trayhost.open_tray")
+            log.info("tray backend %s", choice.reason)
+            backend = choice.backend
+        icon_class = _icon_class(backend)
+        import pystray  # type: ignore[import-untyped]  # loaded by _icon_class: Menu, MenuItem
+
+        self.backend = backend
         self._pystray = pystray
         self._on_action = on_action
         self._view = TrayView(Level.UNKNOWN, "claude-beacon: checking…", ())
         self._look: icons.Look | None = None
         self._stopping = False
-        self.icon = pystray.Icon(
-            NAME, self._image(Level.UNKNOWN, False), self._view.tooltip, pystray.Menu(self._items)
-        )
-        if missing := _missing_host(_backend(self.icon)):
-            raise NoTrayError(missing)
+        try:
+            self.icon = icon_class(
+                NAME,
+                self._image(Level.UNKNOWN, False),
+                self._view.tooltip,
+                pystray.Menu(self._items),
+            )
+        except Exception as exc:  # the display or the toolkit refused at the last moment
+            raise NoTrayError(f"the {backend} tray could not start ({_why(exc)})") from exc
 
     @property
     def has_menu(self) -> bool:
@@ -61,8 +77,8 @@ class Tray:
 
         def setup(icon: Any) -> None:
             icon.visible = True
-            if _backend(icon) == "xorg":
-                _enable_xorg_clicks(icon)
+            if self.has_menu:
+                icon.update_menu()  # the gtk backend has no menu to pop up until this
             ready()
 
         try:
@@ -115,92 +131,84 @@ class Tray:
         )
 
 
-def _backend(icon: Any) -> str:
-    return type(icon).__module__.rsplit("._", 1)[-1]
+PYSTRAY_BACKENDS = ("appindicator", "gtk", "xorg", "win32", "darwin")
 
 
-def _missing_host(backend: str) -> str | None:
-    """Why this desktop cannot show the icon, or ``None`` when, as far as can be told, it can.
+def _icon_class(backend: str) -> Any:
+    """pystray's icon class for ``backend``, with this app's fixes; imports pystray.
 
-    Without a tray host an icon would be invisible and the app silent; the GTK backends also
-    need the session bus, without which they fail to start and hang the process.
+    pystray picks its own backend when first imported (and the xorg one fails without a
+    display), so ``PYSTRAY_BACKEND`` carries the choice made here for that moment.
     """
-    if backend == "xorg":
-        return None if _xorg_tray_present() else "no system tray is running on this desktop"
-    if backend not in ("gtk", "appindicator"):
-        return None  # Windows and macOS always have their tray / menu bar
-    bus = _session_bus()
-    if bus is None:
-        return "no D-Bus session bus, which the tray needs on this desktop"
-    if backend == "appindicator" and _bus_has(bus, STATUS_NOTIFIER_WATCHER):
-        return None
-    if _xorg_tray_present():
-        return None
-    return "no system tray is running on this desktop (no StatusNotifierItem host, no XEmbed tray)"
-
-
-STATUS_NOTIFIER_WATCHER = "org.kde.StatusNotifierWatcher"
-"""The service that hosts AppIndicator icons: KDE, GNOME's AppIndicator extension, waybar."""
-
-
-def _session_bus() -> Any:
-    from gi.repository import Gio, GLib  # present: the GTK backends are built on it
-
+    before = os.environ.get("PYSTRAY_BACKEND")
+    os.environ["PYSTRAY_BACKEND"] = backend
     try:
-        return Gio.bus_get_sync(Gio.BusType.SESSION, None)
-    except GLib.Error as exc:
-        log.info("no session bus: %s", exc.message)
-        return None
-
-
-def _bus_has(bus: Any, name: str) -> bool:
-    from gi.repository import Gio, GLib
-
-    try:
-        reply = bus.call_sync(
-            "org.freedesktop.DBus",
-            "/org/freedesktop/DBus",
-            "org.freedesktop.DBus",
-            "NameHasOwner",
-            GLib.Variant("(s)", (name,)),
-            GLib.VariantType("(b)"),
-            Gio.DBusCallFlags.NONE,
-            2000,
-            None,
-        )
-    except GLib.Error:
-        return False
-    return bool(reply.unpack()[0])
-
-
-def _xorg_tray_present() -> bool:
-    """Whether an XEmbed tray manager owns this screen's system-tray selection."""
-    from Xlib import display, error
-
-    try:
-        connection = display.Display()
-    except (error.DisplayError, OSError):
-        return False  # no X display (Wayland only, or none at all)
-    try:
-        screen = connection.get_default_screen()
-        atom = connection.intern_atom(f"_NET_SYSTEM_TRAY_S{screen}")
-        owner = connection.get_selection_owner(atom)
-        return int(getattr(owner, "id", owner) or 0) != 0
+        return _import_icon_class(backend)
+    except Exception as exc:  # python-xlib raises display errors, GTK an ImportError
+        raise NoTrayError(f"the {backend} tray could not start ({_why(exc)})") from exc
     finally:
-        connection.close()
+        if before is None:
+            del os.environ["PYSTRAY_BACKEND"]
+        else:
+            os.environ["PYSTRAY_BACKEND"] = before
 
 
-def _enable_xorg_clicks(icon: Any) -> None:
-    """pystray's xorg backend never asks for button presses, so clicks would never arrive."""
-    import Xlib.X
+def _import_icon_class(backend: str) -> Any:
+    if backend == "xorg":
+        from claude_beacon import tray_xorg
 
-    try:
-        icon._window.change_attributes(
-            event_mask=Xlib.X.ExposureMask | Xlib.X.StructureNotifyMask | Xlib.X.ButtonPressMask
-        )
-        icon._display.flush()
-    except Exception:  # private attributes: a future pystray may differ, clicks are a bonus
-        log.debug("could not enable clicks on the xorg tray icon", exc_info=True)
+        return tray_xorg.Icon
+    if backend == "gtk":
+        from claude_beacon import tray_gtk
+
+        return tray_gtk.Icon
+    if backend == "appindicator":
+        from pystray import _appindicator
+
+        from claude_beacon import tray_gtk
+
+        tray_gtk.quiet_known_gdk_critical()
+        return _appindicator.Icon
+    if backend == "win32":
+        from pystray import _win32
+
+        return _win32.Icon
+    if backend == "darwin":
+        from pystray import _darwin
+
+        return _darwin.Icon
+    raise NoTrayError(f"{backend!r} is not one of pystray's tray backends")
+
+
+PLAIN = str.maketrans(
+    {
+        "—": "-",
+        "–": "-",
+        "‒": "-",
+        "−": "-",
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "•": "·",
+        "→": "->",
+        "←": "<-",
+    }
+)
+"""Punctuation the status text uses that Latin-1 lacks and compatibility forms do not cover."""
+
+
+def latin1(text: str) -> str:
+    """``text`` in Latin-1: ``…`` as ``...``, dashes and quotes as ASCII, anything else as ``?``.
+
+    Accents Latin-1 has (``é``) stay; emoji variation selectors and joiners go rather than
+    turn into extra question marks.
+    """
+    text = unicodedata.normalize("NFKC", text.translate(PLAIN))
+    kept = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Mn", "Me"))
+    return kept.encode("latin-1", "replace").decode("latin-1")
 
 
 def _why(exc: Exception) -> str:

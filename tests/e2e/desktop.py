@@ -22,10 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jeepney import DBusAddress, HeaderFields, MessageType, new_method_call
-from jeepney.io.blocking import DBusConnection, open_dbus_connection
+from jeepney import DBusAddress, HeaderFields, MessageType, new_method_call  # type: ignore[import-untyped]
+from jeepney.io.blocking import DBusConnection, open_dbus_connection  # type: ignore[import-untyped]
 
 TOOLS = ("Xvfb", "dbus-daemon", "dunst", "trayer")
+SNI_HOST = "gtk-sni-tray-standalone"
+"""A StatusNotifierItem host that is its own watcher (Debian: haskell-gtk-sni-tray-utils)."""
+WATCHER = "org.kde.StatusNotifierWatcher"
 SCREEN = (640, 480)
 TRAY_BOX = (440, 0, 640, 32)
 """Where trayer draws its panel: the top right corner, 200 x 32 px."""
@@ -55,8 +58,9 @@ class RigError(RuntimeError):
     """A part of the desktop did not start; the message names it and says why."""
 
 
-def missing_tools() -> list[str]:
-    return [tool for tool in TOOLS if shutil.which(tool) is None]
+def missing_tools(sni_host: bool = False) -> list[str]:
+    tools = (*TOOLS, SNI_HOST) if sni_host else TOOLS
+    return [tool for tool in tools if shutil.which(tool) is None]
 
 
 @dataclass(frozen=True)
@@ -68,9 +72,12 @@ class Notification:
 
 
 class Desktop:
-    def __init__(self, notification_daemon: bool = True, tray_host: bool = True) -> None:
+    def __init__(
+        self, notification_daemon: bool = True, tray_host: bool = True, sni_host: bool = False
+    ) -> None:
         self.notification_daemon = notification_daemon
         self.tray_host = tray_host
+        self.sni_host = sni_host
         self._dir = Path(tempfile.mkdtemp(prefix="beacon-desktop-"))
         self._procs: list[subprocess.Popen[bytes]] = []
         self.env: dict[str, str] = {}
@@ -120,10 +127,14 @@ class Desktop:
             self._spawn(["dunst"])
         if self.tray_host:
             self._spawn(["trayer", *TRAYER_ARGS])
+        if self.sni_host:
+            self._spawn([SNI_HOST, "--bottom", "--watcher", "--size", "32"])
         if self.notification_daemon:
             self._wait(lambda: "org.freedesktop.Notifications" in self.bus_names(), "dunst")
         if self.tray_host:
             self._wait(self._tray_owned, "trayer")
+        if self.sni_host:
+            self._wait(lambda: WATCHER in self.bus_names(), SNI_HOST)
 
     def _spawn(self, argv: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
         log = (self._dir / f"{argv[0]}.log").open("wb")
@@ -150,7 +161,7 @@ class Desktop:
         raise RigError(f"{tool} was not ready in {timeout} s: {self._log(tool)}")
 
     def _tray_owned(self) -> bool:
-        from Xlib import display
+        from Xlib import display  # type: ignore[import-untyped, unused-ignore]
 
         connection = display.Display(self.display)
         try:
@@ -198,6 +209,22 @@ class Desktop:
                 return near
             time.sleep(0.1)
         raise AssertionError(f"{rgb} never showed in the tray; it shows {seen.most_common(4)}")
+
+    def where_colour(self, rgb: tuple[int, int, int]) -> tuple[int, int]:
+        """The screen point at the middle of the tray's pixels near ``rgb`` (the icon)."""
+        self.wait_for_colour(rgb)
+        image = self.screenshot().crop(TRAY_BOX).convert("RGB")
+        points = [
+            (x, y)
+            for y in range(image.height)
+            for x in range(image.width)
+            if _distance(image.getpixel((x, y)), rgb) <= 12
+        ]
+        left, top = TRAY_BOX[:2]
+        return (
+            left + sum(x for x, _ in points) // len(points),
+            top + sum(y for _, y in points) // len(points),
+        )
 
 
 class NotifyMonitor:

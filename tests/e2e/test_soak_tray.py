@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.desktop import Desktop, NotifyMonitor
 from tests.support.soak import soak_tray
 
 SECONDS = float(os.environ.get("CLAUDE_BEACON_TRAY_SOAK_SECONDS", "90"))
 
 
+@pytest.mark.usefixtures("flavour")  # the soak runs this interpreter, which needs PyGObject
 def test_tray_soak(desktop: Desktop, notifications: NotifyMonitor, tmp_path: Path) -> None:
     report = soak_tray(SECONDS, tmp_path, desktop, notifications, step=3.0)
     assert report.exit_code == 0
