@@ -32,7 +32,7 @@ from claude_beacon.state import StateStore
 from claude_beacon.trayview import Action, Entry
 
 if TYPE_CHECKING:
-    from claude_beacon.tray import Tray
+    from claude_beacon.trayhost import TrayIcon
 
 log = logging.getLogger(__name__)
 QUIT_BUDGET = 0.8
@@ -47,7 +47,7 @@ class App:
     def __init__(self, config: Config, config_path: Path) -> None:
         self.config = config
         self.config_path = config_path
-        self.tray: Tray | None = None
+        self.tray: TrayIcon | None = None
         self._show: Callable[[Snapshot], None] = lambda _snapshot: None
         self._quit = threading.Event()
         self.terminal = TerminalSink(stream=None)
@@ -133,10 +133,10 @@ class App:
         self._in_background(self._watch_settings, "settings")
 
     def run(self) -> int:
-        from claude_beacon.tray import NoTrayError, Tray
+        from claude_beacon.trayhost import NoTrayError, open_tray
 
         try:
-            tray = Tray(self.act)
+            tray = open_tray(self.act)
         except NoTrayError as exc:
             return self.run_without_tray(str(exc))
         self.tray = tray

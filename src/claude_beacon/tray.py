@@ -16,7 +16,7 @@ from typing import Any
 from claude_beacon import icons, trayhost
 from claude_beacon.core.model import Level
 from claude_beacon.trayhost import NoTrayError
-from claude_beacon.trayview import SEPARATOR, Entry, TrayView
+from claude_beacon.trayview import SEPARATOR, Action, Entry, TrayView
 
 log = logging.getLogger(__name__)
 NAME = "claude-beacon"
@@ -113,7 +113,8 @@ class Tray:
         return icons.draw(self._look, ICON_SIZE)
 
     def _items(self) -> tuple[Any, ...]:
-        return tuple(self._item(entry) for entry in self._view.menu or (Entry("Quit", "quit"),))
+        entries = self._view.menu or (Entry("Quit", Action.QUIT),)
+        return tuple(self._item(entry) for entry in entries)
 
     def _item(self, entry: Entry) -> Any:
         pystray = self._pystray

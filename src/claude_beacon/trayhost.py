@@ -134,26 +134,11 @@ class Desktop:
 
     @cached_property
     def sni_host(self) -> bool:
-        """A StatusNotifierWatcher, the sign of a StatusNotifierItem host, is on the bus."""
-        bus = self._bus
-        if bus is None:
-            return False
-        from gi.repository import Gio, GLib
+        """A StatusNotifierWatcher, the sign of a StatusNotifierItem host, is on the session
+        bus (asked in pure Python: no PyGObject needed)."""
+        from claude_beacon.sni import watcher_present
 
-        try:
-            reply = bus.call_sync(
-                *("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus"),
-                "NameHasOwner",
-                GLib.Variant("(s)", (STATUS_NOTIFIER_WATCHER,)),
-                GLib.VariantType("(b)"),
-                Gio.DBusCallFlags.NONE,
-                BUS_TIMEOUT_MS,
-                None,
-            )
-        except GLib.Error as exc:
-            log.debug("could not ask the bus for a StatusNotifierItem host: %s", exc.message)
-            return False
-        return bool(reply.unpack()[0])
+        return watcher_present()
 
     @cached_property
     def _bus(self) -> Any:
@@ -261,11 +246,31 @@ def _nothing(_desktop: Desktop) -> None:
     return None
 
 
+def _sni_fits(desktop: Desktop) -> str | None:
+    if desktop.linux_like and desktop.sni_host:
+        return "sni: a StatusNotifierItem host is on the session bus (pure Python, full menu)"
+    return None
+
+
+def _sni_lacks(desktop: Desktop) -> str | None:
+    return None if desktop.sni_host else "no StatusNotifierItem host is on the session bus"
+
+
+def _sni_tray(on_action: OnAction) -> TrayIcon:
+    from claude_beacon.sni import NoSniHostError, SniTray
+
+    try:
+        return SniTray(on_action)
+    except NoSniHostError as exc:
+        raise NoTrayError(str(exc)) from exc
+
+
 CANDIDATES: tuple[Candidate, ...] = (
     Candidate(
         "win32", _platform("win32", "the notification area"), _nothing, _pystray_tray("win32")
     ),
     Candidate("darwin", _platform("darwin", "the menu bar"), _nothing, _pystray_tray("darwin")),
+    Candidate("sni", _sni_fits, _sni_lacks, _sni_tray),
     Candidate(
         "appindicator", _appindicator_fits, _appindicator_lacks, _pystray_tray("appindicator")
     ),
