@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from claude_beacon.icons import COLOURS, Look  # noqa: E402
+from claude_beacon.desktop.icons import COLOURS, Look  # noqa: E402
 from tests.e2e.desktop import Desktop  # noqa: E402
 from tests.integration.conftest import loopback_diagnostics  # noqa: E402
 from tests.support import payloads  # noqa: E402
@@ -134,7 +134,7 @@ def main() -> None:
         beacon = [sys.executable, "-m", "claude_beacon", "--config", str(config)]
         imports = (
             import_seconds("import pystray, httpx, PIL.Image", env),
-            import_seconds("import claude_beacon.app, claude_beacon.tray", env),
+            import_seconds("import claude_beacon.desktop.app, claude_beacon.desktop.tray", env),
         )
         baseline = [
             sys.executable,

@@ -25,12 +25,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from claude_beacon.config import Config  # noqa: E402
+from claude_beacon.config.settings import Config  # noqa: E402
 from claude_beacon.core import events, statuspage  # noqa: E402
 from claude_beacon.core.memory import Memory  # noqa: E402
 from claude_beacon.core.model import SourceSpec  # noqa: E402
-from claude_beacon.fetch import Fetcher  # noqa: E402
-from claude_beacon.poller import Poller  # noqa: E402
+from claude_beacon.engine.poller import Poller  # noqa: E402
+from claude_beacon.net.fetcher import Fetcher  # noqa: E402
 from tests.support import payloads  # noqa: E402
 from tests.support.statuspage_server import SUMMARY, StatuspageServer, json_reply  # noqa: E402
 

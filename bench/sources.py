@@ -19,11 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from claude_beacon.config import Config  # noqa: E402
+from claude_beacon.config.settings import Config  # noqa: E402
 from claude_beacon.core.model import SourceSpec  # noqa: E402
-from claude_beacon.fetch import Fetcher  # noqa: E402
-from claude_beacon.poller import MAX_CONCURRENCY, Poller  # noqa: E402
-from claude_beacon.trayview import view  # noqa: E402
+from claude_beacon.desktop.trayview import view  # noqa: E402
+from claude_beacon.engine.poller import MAX_CONCURRENCY, Poller  # noqa: E402
+from claude_beacon.net.fetcher import Fetcher  # noqa: E402
 from tests.support import payloads  # noqa: E402
 from tests.support.statuspage_server import SUMMARY, StatuspageServer, json_reply  # noqa: E402
 

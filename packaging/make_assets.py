@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Export the icons drawn by ``claude_beacon.icons`` as files for packages and documentation.
+"""Export the icons drawn by ``claude_beacon.desktop.icons`` as files for packages and docs.
 
 Writes ``icons/<look>-<size>.png`` for every tray look, plus the application icon as PNG, ICO
 (Windows) and ICNS (macOS). The files are generated, never edited: a test compares them with
@@ -24,7 +24,7 @@ HICOLOR_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
 def load_icons() -> ModuleType:
     """The drawing code of this checkout, whether or not the package is installed."""
     sys.path.insert(0, str(REPO / "src"))
-    from claude_beacon import icons
+    from claude_beacon.desktop import icons
 
     return icons
 

@@ -93,11 +93,11 @@ def guide_screenshot(target: Path) -> None:
     """The guide for the recorded Claude page (an incident in progress), in headless Chromium."""
     from datetime import UTC, datetime
 
-    from claude_beacon import guide
     from claude_beacon.core import statuspage
     from claude_beacon.core.model import Snapshot, SourceSpec
     from claude_beacon.core.probes import ProbeResult, ProbeRole
     from claude_beacon.core.verdict import judge
+    from claude_beacon.render import guide
 
     fixtures = ROOT / "tests" / "fixtures"
     now = datetime.now(UTC)

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from claude_beacon import autostart, icons, paths
+from claude_beacon.desktop import autostart, icons
+from claude_beacon.store import paths
 
 COMMAND = ["/home/ada/My Apps/bin/claude-beacon"]
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from claude_beacon.config import Config
+from claude_beacon.config.settings import Config
 from claude_beacon.core.model import EventKind, SourceSpec
-from claude_beacon.fetch import Fetcher
-from claude_beacon.poller import Poller
-from claude_beacon.state import StateStore
+from claude_beacon.engine.poller import Poller
+from claude_beacon.net.fetcher import Fetcher
+from claude_beacon.store.state import StateStore
 from tests.support import payloads
 from tests.support.statuspage_server import StatuspageServer, json_reply
 

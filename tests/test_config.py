@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from claude_beacon import config
-from claude_beacon.config import CLAUDE, ConfigError, load
+from claude_beacon.config import settings as config
+from claude_beacon.config.settings import CLAUDE, ConfigError, load
 
 
 def write(tmp_path: Path, text: str | bytes) -> Path:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from claude_beacon import config, diagnostics
+from claude_beacon.config import settings as config
 from claude_beacon.core.probes import ProbeRole
+from claude_beacon.engine import diagnostics
 
 
 def test_the_defaults_probe_claude_the_status_page_host_and_two_neutral_sites(

@@ -11,17 +11,17 @@ from collections.abc import Iterator
 import pytest
 from markupsafe import escape
 
-from claude_beacon import guide
-from claude_beacon.config import Config
+from claude_beacon.config.settings import Config
 from claude_beacon.core.feed import items_from_feed
 from claude_beacon.core.model import EventKind, Level, SourceSpec
 from claude_beacon.core.schedule import Cadence
 from claude_beacon.core.verdict import judge
-from claude_beacon.feedreader import entries
-from claude_beacon.fetch import Fetcher
-from claude_beacon.poller import Poller
-from claude_beacon.report import status_text
-from claude_beacon.trayview import tooltip
+from claude_beacon.desktop.trayview import tooltip
+from claude_beacon.engine.poller import Poller
+from claude_beacon.net.feedreader import entries
+from claude_beacon.net.fetcher import Fetcher
+from claude_beacon.render import guide
+from claude_beacon.render.terminal import status_text
 from tests.conftest import fixture_bytes
 from tests.support import payloads
 from tests.support.statuspage_server import Reply, StatuspageServer, html_reply, json_reply

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from claude_beacon.config import Config
+from claude_beacon.config.settings import Config
 from claude_beacon.core.model import Failure, FailureKind, SourceSpec
-from claude_beacon.fetch import Fetcher, Response, retry_after
-from claude_beacon.poller import Poller
+from claude_beacon.engine.poller import Poller
+from claude_beacon.net.fetcher import Fetcher, Response, retry_after
 from tests.conftest import fixture_bytes
 from tests.support.socks import SocksProxy
 from tests.support.statuspage_server import SUMMARY, Reply, StatuspageServer, json_reply

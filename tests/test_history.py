@@ -11,7 +11,7 @@ import pytest
 
 from claude_beacon.core.model import Event, EventKind, Level, Snapshot, SourceSpec
 from claude_beacon.core.statuspage import parse_summary
-from claude_beacon.history import History
+from claude_beacon.store.history import History
 from tests.support import payloads
 
 DAY = datetime(2026, 11, 23, tzinfo=UTC)

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from claude_beacon import icons
 from claude_beacon.core.model import Level
-from claude_beacon.icons import Look
+from claude_beacon.desktop import icons
+from claude_beacon.desktop.icons import Look
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "packaging" / "make_assets.py"

@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from claude_beacon.config import Config
+from claude_beacon.config.settings import Config
 from claude_beacon.core.model import EventKind, Level, SourceSpec
 from claude_beacon.core.schedule import Cadence
-from claude_beacon.fetch import Fetcher
-from claude_beacon.poller import Poller
+from claude_beacon.engine.poller import Poller
+from claude_beacon.net.fetcher import Fetcher
 from tests.conftest import fixture_bytes
 from tests.support.statuspage_server import Reply, StatuspageServer, html_reply
 

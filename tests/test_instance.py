@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from claude_beacon.instance import InstanceLock, ask_to_show
+from claude_beacon.desktop.instance import InstanceLock, ask_to_show
 
 HOLD = """
 import signal, sys, time
 from pathlib import Path
-from claude_beacon.instance import InstanceLock, SHOW_SIGNAL
+from claude_beacon.desktop.instance import InstanceLock, SHOW_SIGNAL
 lock = InstanceLock(Path(sys.argv[1]))
 assert lock.acquire()
 if SHOW_SIGNAL is not None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from claude_beacon import paths
-from claude_beacon.app import setup_file_logging
+from claude_beacon.desktop.app import setup_file_logging
+from claude_beacon.store import paths
 
 
 def test_the_log_is_rotated_and_keeps_three_old_files(isolated_home: Path) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from claude_beacon.config import NotifySettings
+from claude_beacon.config.settings import NotifySettings
 from claude_beacon.core.model import Event, EventKind, Level, Snapshot, SourceSpec
-from claude_beacon.notifier import Notice, NotificationSink, compose
-from claude_beacon.state import StateStore
+from claude_beacon.desktop.notifier import Notice, NotificationSink, compose
+from claude_beacon.store.state import StateStore
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 CLAUDE = SourceSpec("Claude", "https://status.claude.com")

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from claude_beacon import config
+from claude_beacon.config import settings as config
 from claude_beacon.core.memory import Memory
 from claude_beacon.core.model import Snapshot
-from claude_beacon.history import History
-from claude_beacon.state import State, StateStore
+from claude_beacon.store.history import History
+from claude_beacon.store.state import State, StateStore
 
 IN_CI = os.environ.get("CI") == "true"
 

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from claude_beacon.config import Config
+from claude_beacon.config.settings import Config
 from claude_beacon.core.model import SourceSpec
 from claude_beacon.core.schedule import Cadence
-from claude_beacon.fetch import Fetcher
-from claude_beacon.poller import Poller
+from claude_beacon.engine.poller import Poller
+from claude_beacon.net.fetcher import Fetcher
 from tests.support import payloads
 from tests.support.statuspage_server import SUMMARY, StatuspageServer
 

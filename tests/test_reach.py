@@ -16,7 +16,7 @@ import pytest
 import trustme
 
 from claude_beacon.core.probes import ProbeRole, Stage
-from claude_beacon.reach import Target, probe, probe_all
+from claude_beacon.net.probes import Target, probe, probe_all
 from tests.support.socks import pipe
 from tests.support.statuspage_server import Reply, StatuspageServer
 

@@ -6,8 +6,8 @@ import os
 import time
 from pathlib import Path
 
-from claude_beacon import config as config_module
-from claude_beacon.app import App
+from claude_beacon.config import settings as config_module
+from claude_beacon.desktop.app import App
 from tests.support import payloads
 from tests.support.statuspage_server import StatuspageServer
 

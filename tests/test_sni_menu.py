@@ -13,10 +13,10 @@ pytest.importorskip("jeepney")
 
 from jeepney import DBusAddress, MessageType, new_method_call
 
-from claude_beacon import dbusmenu, sni
 from claude_beacon.core.model import Level
-from claude_beacon.dbusnotify import urgency
-from claude_beacon.trayview import SEPARATOR, Entry
+from claude_beacon.desktop import dbusmenu, sni
+from claude_beacon.desktop.dbusnotify import urgency
+from claude_beacon.desktop.trayview import SEPARATOR, Entry
 
 MENU = DBusAddress("/MenuBar", "org.example.Item", dbusmenu.INTERFACE)
 QUIT = Entry("Quit", "quit")
@@ -82,7 +82,7 @@ def test_urgency_follows_the_level() -> None:
 
 def test_the_modules_load_no_toolkit_and_no_pillow() -> None:
     code = (
-        "import sys, claude_beacon.sni, claude_beacon.dbusnotify;"
+        "import sys, claude_beacon.desktop.sni, claude_beacon.desktop.dbusnotify;"
         "print([m for m in ('PIL', 'pystray', 'Xlib', 'gi') if m in sys.modules])"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

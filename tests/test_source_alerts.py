@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from claude_beacon import config as config_module
-from claude_beacon.app import App
+from claude_beacon.config import settings as config_module
 from claude_beacon.core import events
 from claude_beacon.core.alerts import notifies
 from claude_beacon.core.memory import Memory
 from claude_beacon.core.model import Event, EventKind, Level, Reading, Snapshot
-from claude_beacon.trayview import Action, Entry, menu
+from claude_beacon.desktop.app import App
+from claude_beacon.desktop.trayview import Action, Entry, menu
 from tests.test_notifier import Recorder, event
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from claude_beacon.core.memory import Memory
-from claude_beacon.state import State, StateStore
+from claude_beacon.store.state import State, StateStore
 
 SEEN = {"o:abc": datetime(2026, 11, 24, tzinfo=UTC)}
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from claude_beacon.tray import Tray, latin1
-from claude_beacon.trayhost import (
+from claude_beacon.desktop.tray import Tray, latin1
+from claude_beacon.desktop.trayhost import (
     CANDIDATES,
     Candidate,
     Desktop,
@@ -17,7 +17,7 @@ from claude_beacon.trayhost import (
     choose,
     open_tray,
 )
-from claude_beacon.trayview import Entry
+from claude_beacon.desktop.trayview import Entry
 
 NONE: dict[str, str] = {}
 XEMBED = {"x_display": True, "xembed_tray": True}
@@ -30,10 +30,16 @@ def linux(**facts: bool) -> Desktop:
     return Desktop("linux", **known)
 
 
-def test_a_statusnotifieritem_host_gets_appindicator() -> None:
-    choice = choose(linux(**GTK, sni_host=True), NONE)
+def test_a_statusnotifieritem_host_gets_the_pure_python_item_with_or_without_pygobject() -> None:
+    for desktop in (linux(**GTK, sni_host=True), linux(sni_host=True)):
+        choice = choose(desktop, NONE)
+        assert choice.backend == "sni"
+        assert choice.reason.startswith("sni: a StatusNotifierItem host is on the session bus")
+
+
+def test_appindicator_still_runs_where_it_is_asked_for_and_a_host_is_there() -> None:
+    choice = choose(linux(**GTK, sni_host=True), {"PYSTRAY_BACKEND": "appindicator"})
     assert choice.backend == "appindicator"
-    assert choice.reason == "appindicator: a StatusNotifierItem host is on the session bus"
 
 
 def test_an_xembed_tray_with_pygobject_and_a_bus_gets_gtk_for_its_menu_and_click() -> None:
@@ -105,8 +111,8 @@ def test_pystray_backend_forces_a_backend_the_desktop_can_run() -> None:
         (
             "qt",
             GTK,
-            "PYSTRAY_BACKEND=qt names no tray backend (known: win32, darwin, appindicator, gtk, "
-            "xorg)",
+            "PYSTRAY_BACKEND=qt names no tray backend (known: win32, darwin, sni, appindicator, "
+            "gtk, xorg)",
         ),
     ],
 )
@@ -134,21 +140,21 @@ def test_a_new_backend_is_one_more_row() -> None:
         raise NotImplementedError  # the tray itself does not matter here
 
     def fits(desktop: Desktop) -> str | None:
-        return "sni: a StatusNotifierItem host is on the session bus" if desktop.sni_host else None
+        return "next: an XEmbed tray is running" if desktop.xembed_tray else None
 
-    sni = Candidate("sni", fits, lambda _desktop: None, make)
-    table = (sni, *CANDIDATES)
-    choice = choose(linux(**GTK, sni_host=True), NONE, table)
-    assert choice.backend == "sni"
-    assert choose(linux(**GTK, sni_host=True), {"PYSTRAY_BACKEND": "sni"}, table).make is make
-    assert choose(linux(**GTK), NONE, table).backend == "gtk"
+    future = Candidate("next", fits, lambda _desktop: None, make)
+    table = (future, *CANDIDATES)
+    choice = choose(linux(**GTK, sni_host=False), NONE, table)
+    assert choice.backend == "next"
+    assert choose(linux(**GTK), {"PYSTRAY_BACKEND": "next"}, table).make is make
+    assert choose(linux(**GTK, sni_host=False), NONE).backend == "gtk"
 
 
 def test_facts_are_found_out_only_when_a_row_asks() -> None:
     # A plain install on an XEmbed desktop never asks about GObject, the bus or a host.
-    desktop = Desktop("linux", x_display=True, xembed_tray=True, pygobject=False)
+    desktop = Desktop("linux", x_display=True, xembed_tray=True, pygobject=False, sni_host=False)
     assert choose(desktop, NONE).backend == "xorg"
-    assert not {"session_bus", "sni_host", "_bus"} & set(vars(desktop))
+    assert not {"session_bus", "_bus"} & set(vars(desktop))
 
 
 def test_unknown_facts_are_refused() -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from claude_beacon.core.model import Failure, FailureKind, Snapshot, SourceSpec, failed_reading
 from claude_beacon.core.statuspage import parse_summary
-from claude_beacon.trayview import TOOLTIP_LIMIT, tooltip, view
+from claude_beacon.desktop.trayview import TOOLTIP_LIMIT, tooltip, view
 from tests.conftest import fixture_bytes, fixture_json
 
 NOW = datetime(2026, 10, 7, 15, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from claude_beacon.usermodels import (
+from claude_beacon.config.usermodels import (
     MAX_SETTINGS_BYTES,
     project_claude_dir,
     settings_model,
@@ -169,7 +169,7 @@ class TestUntrustedFiles:
     def test_a_huge_file_is_not_read(self, home: Path, caplog: pytest.LogCaptureFixture) -> None:
         padding = " " * MAX_SETTINGS_BYTES
         write(home / ".claude" / "settings.json", '{"model": "opus"' + padding + "}")
-        with caplog.at_level(logging.DEBUG, logger="claude_beacon.usermodels"):
+        with caplog.at_level(logging.DEBUG, logger="claude_beacon.config.usermodels"):
             assert models_in(home, home) == ()
         assert "over" in caplog.text
 
@@ -191,7 +191,7 @@ class TestUntrustedFiles:
 
     def test_skips_are_logged_at_debug(self, home: Path, caplog: pytest.LogCaptureFixture) -> None:
         write(home / ".claude" / "settings.json", '{"model": 1}')
-        with caplog.at_level(logging.DEBUG, logger="claude_beacon.usermodels"):
+        with caplog.at_level(logging.DEBUG, logger="claude_beacon.config.usermodels"):
             models_in(home, home)
         assert "not a string" in caplog.text
         assert all(record.levelno == logging.DEBUG for record in caplog.records)

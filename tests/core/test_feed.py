@@ -8,7 +8,7 @@ import pytest
 
 from claude_beacon.core.feed import UNREAD_OPEN_WINDOW, FeedEntry, items_from_feed
 from claude_beacon.core.model import Item, ItemKind, Level
-from claude_beacon.feedreader import entries
+from claude_beacon.net.feedreader import entries
 from tests.conftest import fixture_bytes
 
 OPENAI_84 = "incidentio/openai-history-2.atom"

@@ -25,7 +25,6 @@ class _Block(importlib.abc.MetaPathFinder):
 
 sys.meta_path.insert(0, _Block())
 
-from claude_beacon import sni, trayview  # noqa: E402
 from claude_beacon.core.model import (  # noqa: E402
     Component,
     Item,
@@ -35,6 +34,7 @@ from claude_beacon.core.model import (  # noqa: E402
     Snapshot,
     SourceSpec,
 )
+from claude_beacon.desktop import sni, trayview  # noqa: E402
 
 NOW = datetime(2026, 10, 7, 15, 0, tzinfo=UTC)
 CLAUDE = SourceSpec(name="Claude", url="https://status.claude.com")

@@ -18,7 +18,7 @@ from jeepney import DBusAddress, HeaderFields, MessageType, new_method_return, n
 from jeepney.io.blocking import open_dbus_connection
 
 from claude_beacon.core.model import Level
-from claude_beacon.dbusnotify import DEFAULT_ACTIONS, DBusNotifier, NotifyError
+from claude_beacon.desktop.dbusnotify import DEFAULT_ACTIONS, DBusNotifier, NotifyError
 from tests.e2e.desktop import BUS, RigError
 from tests.e2e.sni_rig import PrivateBus, SniDesktop, call, require, unavailable, wait_until
 

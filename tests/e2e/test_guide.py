@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from claude_beacon import guide
 from claude_beacon.core import statuspage
 from claude_beacon.core.model import Snapshot, SourceSpec
 from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage
 from claude_beacon.core.verdict import judge
-from claude_beacon.history import History
-from claude_beacon.history_report import uptime_rows
+from claude_beacon.render import guide
+from claude_beacon.render.local_history import uptime_rows
+from claude_beacon.store.history import History
 from tests.conftest import fixture_bytes
 from tests.e2e.cdp import Browser
 from tests.e2e.conftest import unavailable

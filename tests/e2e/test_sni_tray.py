@@ -12,9 +12,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from claude_beacon import sni, wording
 from claude_beacon.core.model import Level
-from claude_beacon.icons import COLOURS, Look
+from claude_beacon.desktop import sni
+from claude_beacon.desktop.icons import COLOURS, Look
+from claude_beacon.render import wording
 from tests.e2e.desktop import RigError
 from tests.e2e.sni_rig import (
     SNI_HOST,

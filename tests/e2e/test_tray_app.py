@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from claude_beacon.icons import COLOURS, Look
+from claude_beacon.desktop.icons import COLOURS, Look
 from tests.e2e.desktop import Desktop, NotifyMonitor, TrayMenu
 from tests.e2e.flavours import Flavour
 from tests.e2e.trayapp import (

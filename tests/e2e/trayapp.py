@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from claude_beacon.icons import COLOURS, Look
+from claude_beacon.desktop.icons import COLOURS, Look
 from tests.e2e.desktop import Desktop
 from tests.e2e.flavours import Flavour
 from tests.integration.conftest import loopback_diagnostics

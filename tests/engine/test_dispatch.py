@@ -10,7 +10,7 @@ from pathlib import Path
 
 from claude_beacon.core.model import Event, EventKind, Level, Snapshot
 from claude_beacon.engine.dispatch import Dispatcher
-from claude_beacon.state import StateStore
+from claude_beacon.store.state import StateStore
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 

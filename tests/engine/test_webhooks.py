@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from claude_beacon.config import Webhook
+from claude_beacon.config.settings import Webhook
 from claude_beacon.core.model import Event, EventKind, Level, Snapshot
 from claude_beacon.engine.dispatch import Dispatcher
 from claude_beacon.engine.webhooks import WebhookSink

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from claude_beacon import config
+from claude_beacon.config import settings as config
 from tests.integration.conftest import cli
 from tests.support import payloads
 from tests.support.statuspage_server import StatuspageServer

@@ -91,11 +91,11 @@ def test_doctor_counts_a_server_error_from_claude_as_failed_as_the_verdict_does(
 def test_a_check_that_failed_before_any_step_has_no_empty_timing_line() -> None:
     from datetime import UTC, datetime
 
-    from claude_beacon import doctor
-    from claude_beacon.config import Config
+    from claude_beacon.config.settings import Config
     from claude_beacon.core.model import Snapshot
     from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage
     from claude_beacon.core.verdict import judge
+    from claude_beacon.render import doctor
 
     now = datetime.now(UTC)
     probes = (

@@ -6,9 +6,9 @@ import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from claude_beacon import paths
 from claude_beacon.core.model import Level, Reading, Snapshot, SourceSpec
-from claude_beacon.history import History
+from claude_beacon.store import paths
+from claude_beacon.store.history import History
 from tests.integration.conftest import cli, write_config
 from tests.support import payloads
 from tests.support.statuspage_server import StatuspageServer

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from claude_beacon.config import load
-from claude_beacon.fetch import Fetcher
-from claude_beacon.poller import Poller
+from claude_beacon.config.settings import load
+from claude_beacon.engine.poller import Poller
+from claude_beacon.net.fetcher import Fetcher
 from tests.conftest import fixture_bytes, fixture_json
 from tests.integration.conftest import Watch, cli, loopback_diagnostics, write_config
 from tests.support import payloads

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from claude_beacon import wording
 from claude_beacon.core.model import EventKind
+from claude_beacon.render import wording
 from tests.support import payloads
 from tests.support.signals import interruptible
 from tests.support.statuspage_server import Reply, StatuspageServer, html_reply, json_reply

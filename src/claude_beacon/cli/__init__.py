@@ -40,7 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         del args.verbose_after
     _setup_logging(args.verbose)
     run: Run = args.run if hasattr(args, "run") else tray.run
-    from claude_beacon.config import ConfigError, locate  # a command may read the configuration
+    from claude_beacon.config.settings import (  # a command may read the configuration
+        ConfigError,
+        locate,
+    )
 
     path, named = locate(args.config)
     given = "" if named or path.is_file() else " (not there: the embedded default)"

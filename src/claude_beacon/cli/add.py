@@ -11,9 +11,9 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from claude_beacon.config_edit import ConfigFile
+    from claude_beacon.config.edit import ConfigFile
+    from claude_beacon.config.presets import Preset
     from claude_beacon.core.model import SourceSpec
-    from claude_beacon.sources import Preset
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -32,9 +32,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Edits the configuration rather than running on it, so a broken one is reported, not read."""
-    from claude_beacon import config_edit
-    from claude_beacon.config import locate
-    from claude_beacon.sources import EditError, page_address, person_name, preset_for
+    from claude_beacon.config import edit as config_edit
+    from claude_beacon.config.presets import EditError, page_address, person_name, preset_for
+    from claude_beacon.config.settings import locate
 
     if not args.page:
         list_presets()
@@ -59,8 +59,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def list_presets() -> None:
+    from claude_beacon.config.presets import PRESETS
     from claude_beacon.core.providers import PROVIDERS
-    from claude_beacon.sources import PRESETS
 
     for key, preset in PRESETS.items():
         extra = ", an alternative to Claude" if preset.alternative else ""
@@ -76,7 +76,7 @@ def describe(spec: SourceSpec) -> str:
 
 def _watched(file: ConfigFile, url: str) -> int | None:
     """The index of the configured source that is ``url``'s page; -1 for the default Claude."""
-    from claude_beacon.sources import same_page
+    from claude_beacon.config.presets import same_page
 
     if not file.rows:
         return -1 if same_page(url, file.config.sources[0].url) else None
@@ -85,7 +85,7 @@ def _watched(file: ConfigFile, url: str) -> int | None:
 
 def _change(file: ConfigFile, index: int, name: str | None, alternative: bool) -> str:
     """Rename or mark the page already watched, as asked; the answer names it as written."""
-    from claude_beacon import config_edit
+    from claude_beacon.config import edit as config_edit
 
     source = file.config.sources[max(index, 0)]
     changes: dict[str, object] = {}
@@ -112,9 +112,9 @@ def _new_source(url: str, name: str | None, preset: Preset | None) -> tuple[Sour
     """The page to add and whether it is an alternative: a preset's, or what the page says."""
     from urllib.parse import urlsplit
 
+    from claude_beacon.config.presets import detect, page_title
     from claude_beacon.core.model import SourceSpec
-    from claude_beacon.fetch import Fetcher
-    from claude_beacon.sources import detect, page_title
+    from claude_beacon.net.fetcher import Fetcher
 
     if preset:
         return SourceSpec(name or preset.name, preset.url, preset.kind), preset.alternative

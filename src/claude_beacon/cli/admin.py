@@ -21,8 +21,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def show_paths(args: argparse.Namespace) -> int:
-    from claude_beacon import paths
-    from claude_beacon.config import load
+    from claude_beacon.config.settings import load
+    from claude_beacon.store import paths
 
     config = load(args.config)
     entries = {"config file": str(config.path or paths.config_file())}
@@ -40,8 +40,8 @@ def autostart(args: argparse.Namespace) -> int:
     no valid configuration, so that a broken one cannot block it."""
     import sys
 
-    from claude_beacon import autostart
-    from claude_beacon.config import locate
+    from claude_beacon.config.settings import locate
+    from claude_beacon.desktop import autostart
 
     config_path, named = locate(args.config)
     if args.switch == "on" and named and not config_path.is_file():

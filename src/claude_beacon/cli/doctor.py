@@ -17,11 +17,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from claude_beacon import doctor, report
     from claude_beacon.cli.checks import check_everything
     from claude_beacon.cli.terminal import write_out
-    from claude_beacon.config import load
+    from claude_beacon.config.settings import load
     from claude_beacon.core.verdict import ProbeMemory, judge, remember
+    from claude_beacon.render import doctor, terminal
 
     config = load(args.config)
     snapshot, probes, fetcher = check_everything(config)
@@ -31,4 +31,4 @@ def run(args: argparse.Namespace) -> int:
         write_out(json.dumps(doctor.as_json(config, snapshot, probes, verdict), indent=2))
     else:
         write_out(doctor.as_text(config, snapshot, probes, verdict))
-    return report.exit_code(snapshot)
+    return terminal.exit_code(snapshot)

@@ -16,16 +16,18 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from claude_beacon import diagnostics, guide, history_report, paths
     from claude_beacon.cli.checks import check_everything
-    from claude_beacon.config import load
+    from claude_beacon.config.settings import load
     from claude_beacon.core.verdict import ProbeMemory, judge, remember
-    from claude_beacon.history import History
+    from claude_beacon.engine import diagnostics
+    from claude_beacon.render import guide, local_history
+    from claude_beacon.store import paths
+    from claude_beacon.store.history import History
 
     config = load(args.config)
     snapshot, probes, fetcher = check_everything(config)
     verdict = judge(snapshot, probes, remember(ProbeMemory(), probes))
-    rows = history_report.uptime_rows(
+    rows = local_history.uptime_rows(
         History(paths.history_file()), config.primary.name, snapshot.at
     )
     page = guide.render(

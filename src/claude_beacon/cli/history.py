@@ -22,18 +22,19 @@ def run(args: argparse.Namespace) -> int:
     import sys
     from datetime import UTC, datetime
 
-    from claude_beacon import history_report, paths
     from claude_beacon.cli.terminal import write_out
-    from claude_beacon.config import load
-    from claude_beacon.history import History
+    from claude_beacon.config.settings import load
+    from claude_beacon.render import local_history
+    from claude_beacon.store import paths
+    from claude_beacon.store.history import History
 
     config = load(args.config)
     history = History(paths.history_file())
-    found = history_report.gather(history, config, args.days, datetime.now(UTC))
+    found = local_history.gather(history, config, args.days, datetime.now(UTC))
     if args.json:
-        write_out(json.dumps(history_report.as_json(found), indent=2, ensure_ascii=False))
+        write_out(json.dumps(local_history.as_json(found), indent=2, ensure_ascii=False))
     else:
-        write_out(history_report.as_text(found))
+        write_out(local_history.as_text(found))
     if history.problem:
         print(f"claude-beacon: {history.problem}", file=sys.stderr)
     return 0

@@ -11,7 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from claude_beacon.config_edit import ConfigFile
+    from claude_beacon.config.edit import ConfigFile
     from claude_beacon.core.model import SourceSpec
 
 
@@ -31,7 +31,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 def list_sources(args: argparse.Namespace) -> int:
     import json
 
-    from claude_beacon.sources import EditError
+    from claude_beacon.config.presets import EditError
 
     try:
         file = _read(args.config)
@@ -52,8 +52,8 @@ def list_sources(args: argparse.Namespace) -> int:
 
 
 def remove_source(args: argparse.Namespace) -> int:
-    from claude_beacon import config_edit
-    from claude_beacon.sources import EditError
+    from claude_beacon.config import edit as config_edit
+    from claude_beacon.config.presets import EditError
 
     try:
         file = _read(args.config)
@@ -71,9 +71,9 @@ def remove_source(args: argparse.Namespace) -> int:
 
 def _read(explicit: str | None) -> ConfigFile:
     """The config file in use; one named on the command line or environment must exist."""
-    from claude_beacon import config_edit
-    from claude_beacon.config import locate
-    from claude_beacon.sources import EditError
+    from claude_beacon.config import edit as config_edit
+    from claude_beacon.config.presets import EditError
+    from claude_beacon.config.settings import locate
 
     path, named = locate(explicit)
     if named and not path.exists():
@@ -111,7 +111,7 @@ def _one_match(file: ConfigFile, page: str) -> int:
     """The one configured source ``page`` names: its name, its address, or its preset."""
     import contextlib
 
-    from claude_beacon.sources import EditError, page_address, preset_for, same_page
+    from claude_beacon.config.presets import EditError, page_address, preset_for, same_page
 
     wanted = page.strip().casefold()
     urls = [preset.url] if (preset := preset_for(page)) else []
@@ -133,8 +133,8 @@ def _one_match(file: ConfigFile, page: str) -> int:
 
 
 def _last_one(source: SourceSpec) -> str:
-    from claude_beacon.config import CLAUDE
-    from claude_beacon.sources import same_page
+    from claude_beacon.config.presets import same_page
+    from claude_beacon.config.settings import CLAUDE
 
     if same_page(source.url, CLAUDE.url):
         return (

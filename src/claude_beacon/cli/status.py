@@ -19,11 +19,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from claude_beacon import report
     from claude_beacon.cli.terminal import colour, write_out
-    from claude_beacon.config import load
-    from claude_beacon.fetch import Fetcher
-    from claude_beacon.poller import Poller
+    from claude_beacon.config.settings import load
+    from claude_beacon.engine.poller import Poller
+    from claude_beacon.net.fetcher import Fetcher
+    from claude_beacon.render import terminal, wire
 
     config = load(args.config)
     fetcher = Fetcher()
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         fetcher.client.close()
     if args.json:
-        write_out(json.dumps(report.status_json(snapshot), indent=2, ensure_ascii=False))
+        write_out(json.dumps(wire.status_json(snapshot), indent=2, ensure_ascii=False))
     else:
-        write_out(report.status_text(snapshot, colour=colour()))
-    return report.exit_code(snapshot)
+        write_out(terminal.status_text(snapshot, colour=colour()))
+    return terminal.exit_code(snapshot)

@@ -12,7 +12,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from claude_beacon import app  # the desktop stack loads only when it is wanted
-    from claude_beacon.config import load
+    from claude_beacon.config.settings import load
+    from claude_beacon.desktop import app  # the desktop stack loads only when it is wanted
 
     return app.run(load(args.config))

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     import threading
     from dataclasses import replace
 
-    from claude_beacon.config import load
+    from claude_beacon.config.settings import load
     from claude_beacon.core.model import Level, Snapshot
     from claude_beacon.engine.engine import Engine, Outputs
 

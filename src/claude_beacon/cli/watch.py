@@ -26,12 +26,12 @@ def run(args: argparse.Namespace) -> int:
     import threading
     from dataclasses import replace
 
-    from claude_beacon import paths
     from claude_beacon.cli.terminal import colour, silence_stdout
-    from claude_beacon.config import check_interval, load
+    from claude_beacon.config.settings import check_interval, load
     from claude_beacon.engine.engine import Engine, Outputs
     from claude_beacon.engine.printer import TerminalSink
-    from claude_beacon.state import StateStore
+    from claude_beacon.store import paths
+    from claude_beacon.store.state import StateStore
 
     config = load(args.config)
     if args.interval is not None:

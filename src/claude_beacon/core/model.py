@@ -230,6 +230,15 @@ class Snapshot:
         return next((r for r in self.readings if r.source == chosen), None)
 
     @property
+    def overall(self) -> Level:
+        """The answer to "is Claude all right?": unknown whenever the primary page could not be
+        read, since another page being fine says nothing about Claude; else ``level``."""
+        primary = self.primary
+        if primary is None or not primary.ok:
+            return Level.UNKNOWN
+        return self.level
+
+    @property
     def level(self) -> Level:
         """The worst of the watched pages; alternatives to Claude only count if nothing else is.
 

@@ -14,20 +14,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from claude_beacon import paths
-from claude_beacon.config import Config
+from claude_beacon.config.settings import Config
 from claude_beacon.core.model import Event, EventKind, FailureKind, Snapshot
 from claude_beacon.core.probes import ProbeResult
 from claude_beacon.core.verdict import Finding, Verdict
-from claude_beacon.diagnostics import Diagnostics
+from claude_beacon.engine.diagnostics import Diagnostics
 from claude_beacon.engine.dispatch import Dispatcher, Sink
 from claude_beacon.engine.hooks import HookSink
+from claude_beacon.engine.poller import Poller
 from claude_beacon.engine.recording import HistorySink
 from claude_beacon.engine.webhooks import WebhookSink
-from claude_beacon.fetch import Fetcher
-from claude_beacon.history import History
-from claude_beacon.poller import Poller
-from claude_beacon.state import StateStore
+from claude_beacon.net.fetcher import Fetcher
+from claude_beacon.store import paths
+from claude_beacon.store.history import History
+from claude_beacon.store.state import StateStore
 
 log = logging.getLogger(__name__)
 EARLY_WARNING_SINCE = "early_warning_since"

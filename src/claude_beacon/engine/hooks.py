@@ -13,8 +13,8 @@ import os
 import subprocess
 from collections.abc import Sequence
 
-from claude_beacon import report
 from claude_beacon.core.model import Event, Snapshot
+from claude_beacon.render import wire
 
 log = logging.getLogger(__name__)
 ENV_LIMIT = 4096
@@ -33,7 +33,7 @@ class HookSink:
             self._run(event)
 
     def _run(self, event: Event) -> None:
-        payload = json.dumps(report.event_json(event), ensure_ascii=False)
+        payload = json.dumps(wire.event_json(event), ensure_ascii=False)
         env = os.environ | {
             "CLAUDE_BEACON_EVENT": event.kind.value,
             "CLAUDE_BEACON_SOURCE": _env_value(event.source_name),

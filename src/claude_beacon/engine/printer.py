@@ -11,8 +11,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from claude_beacon import report
 from claude_beacon.core.model import Event, Snapshot
+from claude_beacon.render import terminal, wire
 
 
 class TerminalSink:
@@ -40,14 +40,14 @@ class TerminalSink:
             return
         lines = []
         if self._first and not self.as_json and snapshot.readings:
-            lines.append(report.status_text(snapshot, colour=self.colour))
+            lines.append(terminal.status_text(snapshot, colour=self.colour))
         if snapshot.readings:
             self._first = False
         for event in events:
             if self.as_json:
-                lines.append(json.dumps(report.event_json(event), ensure_ascii=False))
+                lines.append(json.dumps(wire.event_json(event), ensure_ascii=False))
             else:
-                lines.append(report.event_text(event, self.colour))
+                lines.append(terminal.event_text(event, self.colour))
         if not lines:
             return
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from claude_beacon.core.model import Event, Snapshot
-from claude_beacon.history import History
+from claude_beacon.store.history import History
 
 
 class HistorySink:

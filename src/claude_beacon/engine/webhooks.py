@@ -15,10 +15,10 @@ from typing import Any
 
 import httpx
 
-from claude_beacon import report, wording
-from claude_beacon.config import Webhook
+from claude_beacon.config.settings import Webhook
 from claude_beacon.core.model import Event, Snapshot
-from claude_beacon.fetch import USER_AGENT, environment_client, retry_after
+from claude_beacon.net.fetcher import USER_AGENT, environment_client, retry_after
+from claude_beacon.render import wire, wording
 
 log = logging.getLogger(__name__)
 TIMEOUT = httpx.Timeout(10.0)
@@ -36,7 +36,7 @@ class DeliveryError(Exception):
 
 def body(event: Event, style: str) -> dict[str, Any]:
     if style == "json":
-        return report.event_json(event)
+        return wire.event_json(event)
     text = f"*{wording.headline(event)}*\n{wording.detail(event, 500)}"
     if event.url:
         text += f"\n{event.url}"

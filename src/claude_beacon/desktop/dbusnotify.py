@@ -19,8 +19,8 @@ from typing import Any
 
 from jeepney import DBusAddress, Message, new_method_call
 
-from claude_beacon import dbuslink
 from claude_beacon.core.model import Level
+from claude_beacon.desktop import dbuslink
 
 log = logging.getLogger(__name__)
 APP_NAME = "claude-beacon"

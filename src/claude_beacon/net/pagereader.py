@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from claude_beacon import deadline, feedreader
 from claude_beacon.core import statuspage
 from claude_beacon.core.feed import items_from_feed
 from claude_beacon.core.model import (
@@ -28,7 +27,8 @@ from claude_beacon.core.model import (
 )
 from claude_beacon.core.providers import PROVIDERS, gather
 from claude_beacon.core.schedule import Cadence, PathBackoff
-from claude_beacon.fetch import Fetcher
+from claude_beacon.net import deadline, feedreader
+from claude_beacon.net.fetcher import Fetcher
 
 log = logging.getLogger(__name__)
 READ_BUDGET = 25.0

@@ -13,10 +13,10 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from claude_beacon import icons, trayhost
 from claude_beacon.core.model import Level
-from claude_beacon.trayhost import NoTrayError
-from claude_beacon.trayview import SEPARATOR, Action, Entry, TrayView
+from claude_beacon.desktop import icons, trayhost
+from claude_beacon.desktop.trayhost import NoTrayError
+from claude_beacon.desktop.trayview import SEPARATOR, Action, Entry, TrayView
 
 log = logging.getLogger(__name__)
 NAME = "claude-beacon"
@@ -50,7 +50,7 @@ class Tray:
             log.info("tray backend %s", choice.reason)
             backend = choice.backend
         icon_class = _icon_class(backend)
-        import pystray  # type: ignore[import-untyped]  # loaded by _icon_class: Menu, MenuItem
+        import pystray  # loaded by _icon_class: Menu, MenuItem
 
         self.backend = backend
         self._pystray = pystray
@@ -156,17 +156,17 @@ def _icon_class(backend: str) -> Any:
 
 def _import_icon_class(backend: str) -> Any:
     if backend == "xorg":
-        from claude_beacon import tray_xorg
+        from claude_beacon.desktop import tray_xorg
 
         return tray_xorg.Icon
     if backend == "gtk":
-        from claude_beacon import tray_gtk
+        from claude_beacon.desktop import tray_gtk
 
         return tray_gtk.Icon
     if backend == "appindicator":
         from pystray import _appindicator
 
-        from claude_beacon import tray_gtk
+        from claude_beacon.desktop import tray_gtk
 
         tray_gtk.quiet_known_gdk_critical()
         return _appindicator.Icon

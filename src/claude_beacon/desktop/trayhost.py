@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
-from claude_beacon.trayview import Entry, TrayView
+from claude_beacon.desktop.trayview import Entry, TrayView
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class Desktop:
     def _x_tray(self) -> bool | None:
         """``None`` without an X display, else whether a tray owns the selection."""
         try:
-            from Xlib import display  # type: ignore[import-untyped]
+            from Xlib import display
 
             connection = display.Display()
         except Exception:  # no python-xlib, no $DISPLAY, a dead display, refused auth
@@ -104,10 +104,10 @@ class Desktop:
     def pygobject(self) -> bool:
         """PyGObject with GTK 3, which starts on this display."""
         try:
-            import gi  # type: ignore[import-untyped]
+            import gi
 
             gi.require_version("Gtk", "3.0")
-            from gi.repository import Gtk  # type: ignore[import-untyped]
+            from gi.repository import Gtk
         except (ImportError, ValueError):
             return False
         return bool(Gtk.init_check()[0])
@@ -136,7 +136,7 @@ class Desktop:
     def sni_host(self) -> bool:
         """A StatusNotifierWatcher, the sign of a StatusNotifierItem host, is on the session
         bus (asked in pure Python: no PyGObject needed)."""
-        from claude_beacon.sni import watcher_present
+        from claude_beacon.desktop.sni import watcher_present
 
         return watcher_present()
 
@@ -181,7 +181,9 @@ class Candidate:
 
 def _pystray_tray(backend: str) -> MakeTray:
     def make(on_action: OnAction) -> TrayIcon:
-        from claude_beacon.tray import Tray  # loads pystray, which is why it waits until now
+        from claude_beacon.desktop.tray import (
+            Tray,  # loads pystray, which is why it waits until now
+        )
 
         return Tray(on_action, backend)
 
@@ -257,7 +259,7 @@ def _sni_lacks(desktop: Desktop) -> str | None:
 
 
 def _sni_tray(on_action: OnAction) -> TrayIcon:
-    from claude_beacon.sni import NoSniHostError, SniTray
+    from claude_beacon.desktop.sni import NoSniHostError, SniTray
 
     try:
         return SniTray(on_action)

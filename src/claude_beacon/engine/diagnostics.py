@@ -12,14 +12,14 @@ import threading
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from claude_beacon.config import Config
+from claude_beacon.config.settings import Config
 from claude_beacon.core import statuspage
 from claude_beacon.core.model import Item, Snapshot
 from claude_beacon.core.probes import ProbeResult, ProbeRole
 from claude_beacon.core.providers import PROVIDERS
 from claude_beacon.core.verdict import ProbeMemory, Verdict, judge, remember
-from claude_beacon.fetch import Fetcher, Response
-from claude_beacon.reach import Target, probe_all
+from claude_beacon.net.fetcher import Fetcher, Response
+from claude_beacon.net.probes import Target, probe_all
 
 log = logging.getLogger(__name__)
 RETRY_INTERVAL = 30.0

@@ -21,15 +21,17 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from claude_beacon import __version__, paths, wording
+from claude_beacon import __version__
 from claude_beacon.core.model import Item, Level, Reading, Snapshot
 from claude_beacon.core.probes import ProbeResult
 from claude_beacon.core.verdict import Verdict
-from claude_beacon.icons import COLOURS, look_for
+from claude_beacon.render import wording
+from claude_beacon.render.palette import COLOURS, look_for
+from claude_beacon.store import paths
 
 if TYPE_CHECKING:
-    from claude_beacon.history_report import UptimeRow
-from claude_beacon.state import write_atomically
+    from claude_beacon.render.local_history import UptimeRow
+from claude_beacon.store.state import write_atomically
 
 SCRIPT = """document.documentElement.dataset.ready = "1";
 document.querySelectorAll('input[type=checkbox][data-key]').forEach(function (box) {

@@ -16,10 +16,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from claude_beacon import wording
 from claude_beacon.core.alerts import NotifyRules, should_notify
 from claude_beacon.core.model import Event, Level, Snapshot, SourceSpec
-from claude_beacon.state import StateStore
+from claude_beacon.render import wording
+from claude_beacon.store.state import StateStore
 
 log = logging.getLogger(__name__)
 APP_NAME = "claude-beacon"
@@ -128,7 +128,7 @@ def platform_sender(on_action: OnAction | None = None) -> Send:
 
 
 def _dbus_sender(on_action: OnAction | None) -> Send:
-    from claude_beacon.dbusnotify import DBusNotifier
+    from claude_beacon.desktop.dbusnotify import DBusNotifier
 
     notifier = DBusNotifier(on_action=on_action)
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from claude_beacon import wording
-from claude_beacon.config import Config
+from claude_beacon.config.settings import Config
 from claude_beacon.core.model import Level
 from claude_beacon.core.uptime import Uptime
-from claude_beacon.history import History, PastEvent
+from claude_beacon.render import wording
+from claude_beacon.store.history import History, PastEvent
 
 WINDOWS = {"24h": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 LevelChange = tuple[datetime, str, str, Level]

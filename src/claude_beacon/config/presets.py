@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from claude_beacon import config as config_module
+from claude_beacon.config import settings as config_module
 from claude_beacon.core.model import (
     Failure,
     FailureKind,
@@ -23,7 +23,7 @@ from claude_beacon.core.model import (
     failed_reading,
 )
 from claude_beacon.core.providers import PROVIDERS, gather, kind_for_host
-from claude_beacon.fetch import Fetcher
+from claude_beacon.net.fetcher import Fetcher
 
 
 @dataclass(frozen=True, slots=True)

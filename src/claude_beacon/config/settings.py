@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from claude_beacon import paths
 from claude_beacon.core.alerts import ALERT_LEVELS, DEFAULT_KINDS, NotifyRules
 from claude_beacon.core.model import EventKind, SourceSpec, primary_of
 from claude_beacon.core.providers import PROVIDERS, kind_for_host
 from claude_beacon.core.schedule import Cadence
+from claude_beacon.store import paths
 
 ENV_VAR = "CLAUDE_BEACON_CONFIG"
 CLAUDE_ALIAS = "https://anthropic.statuspage.io"

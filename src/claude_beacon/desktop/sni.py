@@ -25,9 +25,9 @@ from typing import Any
 
 from jeepney import DBusAddress, Message, new_method_call, new_method_return, new_signal
 
-from claude_beacon import dbuslink, dbusmenu
 from claude_beacon.core.model import Level
-from claude_beacon.trayview import Action, Entry, TrayView
+from claude_beacon.desktop import dbuslink, dbusmenu
+from claude_beacon.desktop.trayview import Action, Entry, TrayView
 
 log = logging.getLogger(__name__)
 NAME = "claude-beacon"
@@ -121,7 +121,7 @@ def pixmap(image: Any) -> tuple[int, int, bytes]:
 
 
 def draw_pixmaps(level: Level, local_problem: bool) -> Pixmaps:
-    from claude_beacon import icons
+    from claude_beacon.desktop import icons
 
     look = icons.look_for(level, local_problem=local_problem)
     return [pixmap(icons.draw(look, size)) for size in ICON_SIZES]

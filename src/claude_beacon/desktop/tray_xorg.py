@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import Xlib.X  # type: ignore[import-untyped]
-from pystray import _xorg  # type: ignore[import-untyped]
+import Xlib.X
+from pystray import _xorg
 
-from claude_beacon.tray import latin1
+from claude_beacon.desktop.tray import latin1
 
 
 class Icon(_xorg.Icon):  # type: ignore[misc]

@@ -16,8 +16,8 @@ from typing import Any
 from jeepney import DBusAddress, Message, new_error, new_method_return
 from jeepney import new_signal as _new_signal
 
-from claude_beacon import dbuslink
-from claude_beacon.trayview import SEPARATOR, Entry
+from claude_beacon.desktop import dbuslink
+from claude_beacon.desktop.trayview import SEPARATOR, Entry
 
 INTERFACE = "com.canonical.dbusmenu"
 UNKNOWN_ID = "com.canonical.dbusmenu.UnknownId"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from claude_beacon.config import Config
+from claude_beacon.config.settings import Config
 from claude_beacon.core import events as core_events
 from claude_beacon.core.memory import Memory
 from claude_beacon.core.model import (
@@ -31,9 +31,9 @@ from claude_beacon.core.model import (
     failed_reading,
 )
 from claude_beacon.core.schedule import next_delay
-from claude_beacon.fetch import Fetcher
-from claude_beacon.pagereader import PageReader
-from claude_beacon.state import StateStore
+from claude_beacon.net.fetcher import Fetcher
+from claude_beacon.net.pagereader import PageReader
+from claude_beacon.store.state import StateStore
 
 log = logging.getLogger(__name__)
 MAX_CONCURRENCY = 8

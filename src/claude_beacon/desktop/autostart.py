@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from claude_beacon import paths
-from claude_beacon.state import write_atomically
+from claude_beacon.store import paths
+from claude_beacon.store.state import write_atomically
 
 APP = "claude-beacon"
 LABEL = "io.github.claude-beacon"
@@ -117,7 +117,7 @@ def _escape(value: str) -> str:
 
 def app_icon_png() -> bytes:
     """The application icon as drawn by the package (the same as ``assets/claude-beacon.png``)."""
-    from claude_beacon import icons  # Pillow, needed only when an icon is written
+    from claude_beacon.desktop import icons  # Pillow, needed only when an icon is written
 
     buffer = io.BytesIO()
     icons.draw_app_icon(ICON_SIZE).save(buffer, "PNG", optimize=True)

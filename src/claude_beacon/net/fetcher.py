@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 
 from claude_beacon import __version__
-from claude_beacon import deadline as total_deadline
 from claude_beacon.core.model import Failure, FailureKind
+from claude_beacon.net import deadline as total_deadline
 
 USER_AGENT = (
     f"claude-beacon/{__version__} "

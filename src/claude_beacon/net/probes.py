@@ -24,9 +24,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from claude_beacon import deadline
 from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage
-from claude_beacon.fetch import USER_AGENT, environment_client
+from claude_beacon.net import deadline
+from claude_beacon.net.fetcher import USER_AGENT, environment_client
 
 Address = tuple[Any, ...]
 """A socket address as ``getaddrinfo`` gives it."""

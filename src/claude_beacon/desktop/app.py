@@ -9,30 +9,31 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import signal
-import subprocess
 import sys
 import threading
-import webbrowser
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
-from claude_beacon import autostart, diagnostics, guide, history_report, instance, paths, trayview
-from claude_beacon import config as config_module
-from claude_beacon.config import Config
+from claude_beacon.config import settings as config_module
+from claude_beacon.config.settings import Config
 from claude_beacon.core.model import Snapshot
+from claude_beacon.desktop import autostart, instance, trayview
+from claude_beacon.desktop.instance import InstanceLock
+from claude_beacon.desktop.notifier import Notice, NotificationSink, platform_sender
+from claude_beacon.desktop.opener import open_path, open_url
+from claude_beacon.desktop.trayview import Action, Entry
+from claude_beacon.engine import diagnostics
 from claude_beacon.engine.engine import Engine, Outputs
 from claude_beacon.engine.printer import TerminalSink
-from claude_beacon.history import History
-from claude_beacon.instance import InstanceLock
-from claude_beacon.notifier import Notice, NotificationSink, platform_sender
-from claude_beacon.state import StateStore
-from claude_beacon.trayview import Action, Entry
+from claude_beacon.render import guide, local_history
+from claude_beacon.store import paths
+from claude_beacon.store.history import History
+from claude_beacon.store.state import StateStore
 
 if TYPE_CHECKING:
-    from claude_beacon.trayhost import TrayIcon
+    from claude_beacon.desktop.trayhost import TrayIcon
 
 log = logging.getLogger(__name__)
 QUIT_BUDGET = 0.8
@@ -133,7 +134,7 @@ class App:
         self._in_background(self._watch_settings, "settings")
 
     def run(self) -> int:
-        from claude_beacon.trayhost import NoTrayError, open_tray
+        from claude_beacon.desktop.trayhost import NoTrayError, open_tray
 
         try:
             tray = open_tray(self.act)
@@ -192,7 +193,7 @@ class App:
         verdict = self.engine.verdict(snapshot)
         if verdict.seen_from_here:
             notes.insert(0, verdict.headline)
-        rows = history_report.uptime_rows(
+        rows = local_history.uptime_rows(
             self.history,
             self.config.primary.name,
             snapshot.at,
@@ -233,7 +234,7 @@ class App:
         snapshot = self.engine.snapshot
         try:
             history = diagnostics.history(self.engine.poller.fetcher, self.config)
-            rows = history_report.uptime_rows(self.history, self.config.primary.name, snapshot.at)
+            rows = local_history.uptime_rows(self.history, self.config.primary.name, snapshot.at)
             page = guide.render(
                 snapshot,
                 self.engine.verdict(snapshot),
@@ -333,50 +334,6 @@ def tomorrow_morning(now: datetime) -> datetime:
         hour=MORNING_HOUR, minute=0, second=0, microsecond=0
     )
     return morning.astimezone(UTC)
-
-
-def open_url(url: str) -> None:
-    """Open a web page in the default browser, off the UI thread (some browsers block).
-
-    Only https, or plain http to this machine: the address is parsed, never prefix-matched,
-    so ``http://localhost@elsewhere.example/`` is refused."""
-    parts = urlsplit(url)
-    if not parts.hostname or not (
-        parts.scheme == "https" or (parts.scheme == "http" and config_module.is_loopback(url))
-    ):
-        log.warning("refused to open a link that is not https: %r", url)
-        return
-    threading.Thread(target=_open_in_browser, args=(url,), name="beacon-open", daemon=True).start()
-
-
-_browser_lock = threading.Lock()
-
-
-def _open_in_browser(url: str) -> None:
-    # webbrowser finds its browsers lazily, and two first calls at once can lose one of them.
-    with _browser_lock:
-        if not webbrowser.open(url):
-            log.warning("no browser could be opened for %s", url)
-
-
-def open_path(path: Path) -> None:
-    """Open a local file with the desktop's default application."""
-    if sys.platform == "win32":
-        import os
-
-        os.startfile(path)  # type: ignore[attr-defined]
-        return
-    opener = "open" if sys.platform == "darwin" else "xdg-open"
-    try:
-        process = subprocess.Popen(
-            [opener, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-    except OSError as exc:
-        log.warning("cannot open %s (%s); edit it by hand", path, exc)
-        return
-    # Collect its exit status when it ends, or it lingers as a zombie for as long as the app
-    # runs; a thread, because some openers wait for the editor to close.
-    threading.Thread(target=process.wait, name="beacon-opener", daemon=True).start()
 
 
 def setup_file_logging() -> None:

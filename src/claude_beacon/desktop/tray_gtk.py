@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gi.repository import GLib  # type: ignore[import-untyped]
-from pystray import _gtk  # type: ignore[import-untyped]
-from pystray._util.gtk import mainloop  # type: ignore[import-untyped]
+from gi.repository import GLib
+from pystray import _gtk
+from pystray._util.gtk import mainloop
 
 HARMLESS_GDK_CRITICAL = "gdk_window_thaw_toplevel_updates"
 """libayatana-appindicator's XEmbed fallback thaws a window it never froze; nothing breaks."""

@@ -11,8 +11,8 @@ from datetime import datetime
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from claude_beacon import wording
 from claude_beacon.core.model import Level, Reading, Snapshot
+from claude_beacon.render import wording
 
 TOOLTIP_LIMIT = 127
 """Windows truncates notification-area tooltips at 127 characters."""
@@ -107,7 +107,7 @@ def menu(
         Entry("Open troubleshooting guide", Action.GUIDE, default=True),
         SEPARATOR,
     ]
-    overall = snapshot.level
+    overall = snapshot.overall
     entries.append(Entry(f"{wording.SYMBOLS[overall]} Overall: {overall.label}"))
     many = len(snapshot.readings) > INLINE_SOURCES
     for reading in snapshot.readings:
@@ -202,7 +202,7 @@ def view(
     snoozed: Mapping[str, datetime] | None = None,
 ) -> TrayView:
     return TrayView(
-        level=snapshot.level,
+        level=snapshot.overall,
         tooltip=tooltip(snapshot, notes, now),
         menu=menu(
             snapshot,

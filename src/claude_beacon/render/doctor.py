@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from importlib import metadata
 from typing import Any
 
-from claude_beacon import __version__, report
-from claude_beacon.config import Config
+from claude_beacon import __version__
+from claude_beacon.config.settings import Config
 from claude_beacon.core.model import Snapshot
 from claude_beacon.core.probes import ProbeResult, ProbeRole
 from claude_beacon.core.verdict import Verdict
+from claude_beacon.render import terminal, wire
 
 PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
 LIBRARIES = ("httpx", "pystray", "plyer", "pillow", "platformdirs", "jinja2")
@@ -48,7 +49,7 @@ def as_json(
             "advice": verdict.advice,
         },
         "environment": environment(config),
-        "status": report.status_json(snapshot),
+        "status": wire.status_json(snapshot),
         "probes": [_probe_json(p) for p in probes],
     }
 
@@ -66,7 +67,7 @@ def as_text(
         "  proxy: " + ", ".join(f"{k} {v}" for k, v in env["proxy"].items()),
         f"  API key: {env['api_key']}; config: {env['config']}",
         "",
-        report.status_text(snapshot),
+        terminal.status_text(snapshot),
         "",
         "Reachability from this machine:",
     ]

@@ -1,0 +1,1 @@
+"""The user's settings: the model, reading the file, editing it, presets."""

@@ -1,0 +1,1 @@
+"""GUI and OS integration, loaded only when the tray starts."""

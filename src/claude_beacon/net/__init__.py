@@ -1,0 +1,1 @@
+"""The network: httpx and sockets live only here. Imports core and store."""

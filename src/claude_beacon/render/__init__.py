@@ -1,0 +1,1 @@
+"""Words and formats for terminals, JSON, the guide; no network, no toolkit."""

@@ -1,0 +1,84 @@
+"""The JSON contract of ``status --json``, ``watch --json``, hooks and webhooks.
+
+Field names and meanings are documented in the README; add fields, never rename them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from claude_beacon.core.model import Event, Item, Reading, Snapshot
+
+
+def status_json(snapshot: Snapshot) -> dict[str, Any]:
+    return {
+        "level": snapshot.overall.key,
+        "checked_at": _iso(snapshot.at),
+        "sources": [_reading_json(r) for r in snapshot.readings],
+    }
+
+
+def _reading_json(reading: Reading) -> dict[str, Any]:
+    return {
+        "name": reading.source.name,
+        "url": reading.source.url,
+        "type": reading.source.kind,
+        "alternative": reading.source.alternative,
+        "level": reading.level.key,
+        "description": reading.description,
+        "checked_at": _iso(reading.at),
+        "components": [
+            {"id": c.id, "name": c.name, "group": c.group, "status": c.status, "level": c.level.key}
+            for c in reading.components
+        ],
+        "incidents": [_item_json(i) for i in reading.incidents],
+        "maintenances": [_item_json(m) for m in reading.maintenances],
+        "error": reading.failure.message if reading.failure else None,
+        "warnings": list(reading.warnings),
+        "path": reading.path,
+        "limitations": list(reading.limitations),
+    }
+
+
+def _item_json(item: Item) -> dict[str, Any]:
+    latest = item.latest
+    return {
+        "id": item.id,
+        "name": item.name,
+        "status": item.status,
+        "impact": item.impact,
+        "level": item.level.key,
+        "url": item.url,
+        "components": list(item.component_names),
+        "started_at": _iso(item.started_at),
+        "updated_at": _iso(item.updated_at),
+        "scheduled_for": _iso(item.scheduled_for),
+        "scheduled_until": _iso(item.scheduled_until),
+        "latest_update": None
+        if latest is None
+        else {"status": latest.status, "body": latest.body, "at": _iso(latest.at)},
+    }
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    return {
+        "kind": event.kind.value,
+        "source": event.source_name,
+        "source_url": event.source_key,
+        "id": event.subject_id,
+        "event_id": event.id,
+        "title": event.title,
+        "body": event.body,
+        "level": event.level.key,
+        "status": event.status,
+        "components": list(event.components),
+        "url": event.url,
+        "at": _iso(event.at),
+        "starts": _iso(event.starts),
+        "ends": _iso(event.ends),
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
