@@ -71,3 +71,17 @@ def test_a_blocked_source_backs_off_much_harder_and_honours_retry_after() -> Non
         next_delay(cadence, healthy=True, failures=1, rng=rng, blocked=True, retry_after=3000)
         == 3000
     )
+
+
+def test_a_failing_page_is_said_unreadable_in_about_a_minute_at_default_settings() -> None:
+    """``source_down`` comes on the third failure: the two waits before it start from the fast
+    interval, so the notice takes about a minute on average, not four."""
+    cadence, rng = Cadence(), random.Random(7)
+    waits = [
+        sum(next_delay(cadence, healthy=True, failures=n, rng=rng) for n in (1, 2))
+        for _ in range(2000)
+    ]
+    assert 40 < sum(waits) / len(waits) < 75
+    assert max(waits) <= 30 + 60
+    late = [next_delay(cadence, healthy=True, failures=9, rng=rng) for _ in range(2000)]
+    assert max(late) <= cadence.backoff_cap and max(late) > cadence.backoff_cap * 0.9

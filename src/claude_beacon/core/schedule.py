@@ -55,7 +55,11 @@ def next_delay(
         base = cadence.interval if healthy else min(cadence.interval, cadence.fast_interval)
         delay = base * rng.uniform(1 - cadence.jitter, 1 + cadence.jitter)
     else:
-        ceiling = min(cadence.backoff_cap, cadence.interval * 2.0 ** min(failures, 32))
+        # From the fast interval: a page that just failed is asked again within a minute or
+        # so, and "cannot read the page" is told in about a minute, not four; the doubling
+        # still reaches the cap after a few more failures.
+        fast = min(cadence.interval, cadence.fast_interval)
+        ceiling = min(cadence.backoff_cap, fast * 2.0 ** min(failures, 32))
         delay = rng.uniform(cadence.floor, max(cadence.floor, ceiling))
     if retry_after is not None and retry_after > 0:
         delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
