@@ -12,7 +12,7 @@ from pathlib import Path
 from tests.conftest import fixture_json
 from tests.integration.conftest import cli, loopback_diagnostics
 from tests.support import payloads
-from tests.support.statuspage_server import StatuspageServer, json_reply
+from tests.support.statuspage_server import Reply, StatuspageServer, json_reply
 
 WIDGET = "/api/v1/summary"
 QUIET = {"ongoing_incidents": [], "in_progress_maintenances": [], "scheduled_maintenances": []}
@@ -60,3 +60,21 @@ def test_an_incidentio_primary_drives_the_verdict_and_wait(
     assert waiting.returncode == 0, err
     assert out == "Main: all systems operational\n"
     assert "waiting; Main: major outage" in err
+
+
+def test_wait_keeps_waiting_while_claudes_page_cannot_be_read_whatever_another_says(
+    server: StatuspageServer, isolated_home: Path
+) -> None:
+    server.set("/api/v2/summary.json", Reply(status=503))
+    with StatuspageServer() as github:
+        github.set_summary(payloads.summary())
+        path = isolated_home / "beacon.toml"
+        path.write_text(
+            f"interval = 1\n{loopback_diagnostics(server.url)}"
+            f'[[sources]]\nname = "Claude"\nurl = "{server.url}"\n'
+            f'[[sources]]\nname = "GitHub"\nurl = "{github.url}"\n'
+        )
+        result = cli("wait", "--timeout", "3", "--config", str(path))
+    assert result.returncode == 3, result.stdout
+    assert result.stdout == ""
+    assert "waiting; Claude: its status page cannot be read" in result.stderr
