@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claude_beacon.core.alerts import OtherModels
-from claude_beacon.core.modelids import setting_models
+from claude_beacon.core.modelids import could_be_family, setting_models
 
 OTHER_MODELS = tuple(choice.value for choice in OtherModels)
 MIN_INFERENCE_INTERVAL = 60.0
@@ -49,7 +49,8 @@ def parse_claude(table: Any) -> ClaudeSettings:
     if len(models) > MAX_MODELS:
         raise ClaudeTableError(f"claude.models: expected at most {MAX_MODELS} models")
     for model in models:
-        if not setting_models(model):
+        # A bare new family ("mythos") is recognised once the status page has named it.
+        if not setting_models(model) and not could_be_family(model.strip().lower()):
             raise ClaudeTableError(
                 f"claude.models: {model!r} names no Claude model "
                 '(expected e.g. "opus", "sonnet-5", "claude-opus-4-8" or "Claude Opus 4.8")'

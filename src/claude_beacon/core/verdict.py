@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 
+from claude_beacon.core.impact import model_notes
 from claude_beacon.core.model import Level, Reading, Snapshot
 from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage
 
@@ -107,7 +108,7 @@ def judge(
 ) -> Verdict:
     memory = memory or ProbeMemory()
     reading = _claude_reading(snapshot)
-    level = snapshot.level
+    level = max(snapshot.level, snapshot.overall)  # raised while an incident is your model's
     internet = [p for p in probes if p.role is ProbeRole.INTERNET]
     endpoints = [p for p in probes if p.role in ENDPOINTS]
     internet_works = any(p.ok for p in internet) if internet else None
@@ -115,7 +116,9 @@ def judge(
 
     if reading is not None and page_read and level >= Level.DEGRADED:
         advice = _reported_advice(level), _local_note(endpoints), _key_advice(probes, True)
-        return Verdict(Finding.REPORTED, level, _reported(reading), _sentences(*advice))
+        notes = model_notes(snapshot) if reading.level < Level.DEGRADED else ()
+        headline = f"An incident touches your model: {notes[0]}" if notes else _reported(reading)
+        return Verdict(Finding.REPORTED, level, headline, _sentences(*advice))
     if probes and not any(_answers(p) for p in probes):
         if all(p.failed_at is Stage.DNS for p in probes):
             return Verdict(

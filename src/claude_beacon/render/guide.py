@@ -22,7 +22,9 @@ import jinja2
 from markupsafe import Markup
 
 from claude_beacon import __version__
+from claude_beacon.core.impact import model_notes
 from claude_beacon.core.model import Item, Level, Reading, Snapshot
+from claude_beacon.core.modelids import display_name
 from claude_beacon.core.probes import ProbeResult
 from claude_beacon.core.verdict import Verdict
 from claude_beacon.render import wording
@@ -135,6 +137,8 @@ def render(
         "source_name": first.source.name if first else "",
         "readings": [_reading(r, now) for r in snapshot.readings],
         "alternatives": alternatives(snapshot),
+        "your_models": [display_name(m) for m in snapshot.your_models],
+        "model_notes": model_notes(snapshot),
         "history": [_past(i) for i in history if i.resolved][:HISTORY_ROWS],
         "probes": [_probe(p) for p in probes],
         "uptime": [
