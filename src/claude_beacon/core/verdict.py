@@ -19,7 +19,7 @@ from enum import Enum
 
 from claude_beacon.core.impact import model_notes
 from claude_beacon.core.model import Level, Reading, Snapshot
-from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage
+from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage, gateway_fault
 
 FAILURES_BEFORE_WARNING = 3
 """Consecutive failing rounds of the API while the page is green before warning early."""
@@ -46,6 +46,8 @@ class Finding(Enum):
     FAILING_NOW = "failing_now"
     """Claude fails from here this round, the page is green: not yet enough for a warning."""
     PAGE_UNREADABLE = "page_unreadable"
+    GATEWAY_DOWN = "gateway_down"
+    """The gateway in ``ANTHROPIC_BASE_URL`` fails: Anthropic's page cannot speak for it."""
 
 
 REPORTED_AS = {
@@ -54,7 +56,13 @@ REPORTED_AS = {
     Level.MAJOR_OUTAGE: "a major outage",
 }
 LOCAL = frozenset(
-    {Finding.OFFLINE, Finding.DNS_FAILS, Finding.TLS_INTERCEPTED, Finding.BLOCKED_HERE}
+    {
+        Finding.OFFLINE,
+        Finding.DNS_FAILS,
+        Finding.TLS_INTERCEPTED,
+        Finding.BLOCKED_HERE,
+        Finding.GATEWAY_DOWN,
+    }
 )
 
 
@@ -143,6 +151,14 @@ def judge(
             " or give your tools the proxy's CA (SSL_CERT_FILE, NODE_EXTRA_CA_CERTS).",
         )
     said = _said(reading, level)
+    gateway = [p for p in probes if p.role is ProbeRole.GATEWAY and gateway_fault(p)]
+    if gateway:
+        return Verdict(
+            Finding.GATEWAY_DOWN,
+            level,
+            f"Your gateway {_join(_hosts(gateway))} {gateway_fault(gateway[0])}; {said}",
+            "Claude is called through ANTHROPIC_BASE_URL here: ask whoever runs the gateway.",
+        )
     challenged = [p for p in endpoints if p.challenge]
     if challenged:
         return Verdict(
