@@ -33,5 +33,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     ):
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.delenv("CLAUDE_BEACON_CONFIG", raising=False)
+    for var in ("ANTHROPIC_MODEL", "CLAUDE_CONFIG_DIR", "ANTHROPIC_BASE_URL"):
+        monkeypatch.delenv(var, raising=False)  # the models in use are each test's choice
     monkeypatch.setenv("NO_COLOR", "1")
     return home

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from claude_beacon.config.claudetable import ClaudeSettings, ClaudeTableError, parse_claude
 from claude_beacon.core.alerts import ALERT_LEVELS, DEFAULT_KINDS, NotifyRules
 from claude_beacon.core.model import EventKind, SourceSpec, primary_of
 from claude_beacon.core.providers import PROVIDERS, kind_for_host
@@ -82,6 +83,8 @@ class Config:
     """Commands run on each event, each already split into its arguments (no shell)."""
     hook_timeout: float = 10.0
     webhooks: tuple[Webhook, ...] = ()
+    claude: ClaudeSettings = field(default_factory=ClaudeSettings)
+    """The ``[claude]`` table: your models, other models' incidents, the inference check."""
     path: Path | None = None
     """The file this came from, or ``None`` for the embedded default."""
 
@@ -123,6 +126,7 @@ def load(explicit: str | os.PathLike[str] | None = None) -> Config:
 def parse(data: Mapping[str, Any], path: Path | None = None) -> Config:
     where = str(path) if path else "configuration"
     known = {"interval", "fast_interval", "sources", "notifications", "diagnostics", "hooks"}
+    known.add("claude")
     _refuse_unknown(data, known, f"{where}: ")
     sources = tuple(
         _source(row, f"sources[{n}]", where) for n, row in enumerate(_sources(data, where))
@@ -138,6 +142,7 @@ def parse(data: Mapping[str, Any], path: Path | None = None) -> Config:
         hooks=_hooks(data.get("hooks", {}), where),
         hook_timeout=_seconds(_table(data, "hooks"), "timeout", 10.0, f"{where}: hooks"),
         webhooks=_webhooks(_table(data, "hooks").get("webhooks", []), where),
+        claude=_claude(data.get("claude", {}), where),
         path=path,
     )
 
@@ -297,6 +302,13 @@ def _diagnostics(table: Any, where: str) -> DiagnosticsSettings:
         ),
         api_key=key,
     )
+
+
+def _claude(table: Any, where: str) -> ClaudeSettings:
+    try:
+        return parse_claude(table)
+    except ClaudeTableError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 def _refuse_unknown(table: Mapping[str, Any], known: set[str], where: str) -> None:

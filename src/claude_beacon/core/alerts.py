@@ -5,6 +5,9 @@ loud it may be: ``all`` tells everything, ``outages`` only incidents that reach 
 major outage (their updates and their end included) and the page itself going unreadable or
 coming back, ``muted`` nothing. A snooze silences one source, a pause all of them, for a while.
 Hooks, webhooks, ``watch`` and the history still see every event: this is about a person.
+An incident that names only models that are not the user's (``Event.affects_you`` false)
+follows ``[claude] other_models``: ``quiet`` (the default) shows it at low urgency, ``notify``
+as any other, ``silent`` not at all.
 """
 
 from __future__ import annotations
@@ -15,6 +18,19 @@ from datetime import datetime
 from enum import StrEnum
 
 from claude_beacon.core.model import Event, EventKind, Level, SourceSpec
+
+
+class OtherModels(StrEnum):
+    """How an incident about other models than yours may interrupt you."""
+
+    QUIET = "quiet"
+    NOTIFY = "notify"
+    SILENT = "silent"
+
+
+def quiet(event: Event, other_models: str) -> bool:
+    """Whether ``event`` is shown at low urgency: it names only models that are not yours."""
+    return event.affects_you is False and other_models == OtherModels.QUIET
 
 
 class AlertLevel(StrEnum):
@@ -70,16 +86,20 @@ def should_notify(
     snoozes: Mapping[str, datetime],
     pause: datetime | None,
     now: datetime,
+    other_models: str = OtherModels.QUIET,
 ) -> bool:
     """Whether ``event`` becomes a desktop notification now.
 
     ``source`` is the event's source (``None`` for events of no configured source, such as the
     early warning of a source since removed); ``snoozes`` maps source keys to the end of their
-    snooze; ``pause`` is when a global pause ends, if one was set.
+    snooze; ``pause`` is when a global pause ends, if one was set; ``other_models`` is the
+    ``[claude] other_models`` setting (see ``quiet`` for the low-urgency case).
     """
     if pause is not None and now < pause:
         return False
     if not rules.wants(event):
+        return False
+    if event.affects_you is False and other_models == OtherModels.SILENT:
         return False
     if source is None:
         return True

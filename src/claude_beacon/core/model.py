@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum, IntEnum
 
+from claude_beacon.core.modelids import KNOWN_FAMILIES
+from claude_beacon.core.models import ModelMention, affects, read_models
+
 
 class Level(IntEnum):
     """Health, ordered so that the worst of several is their ``max``.
@@ -155,6 +158,11 @@ class Item:
         """For a maintenance: its window has begun and it is not completed."""
         return self.status in IN_PROGRESS_MAINTENANCE
 
+    def mention(self, families: frozenset[str] = KNOWN_FAMILIES) -> ModelMention:
+        """The models its title and newest update speak of: what is affected now."""
+        latest = self.latest
+        return read_models(self.name, (latest.body,) if latest else (), families)
+
 
 class FailureKind(Enum):
     CONNECT = "connect"
@@ -222,6 +230,24 @@ class Snapshot:
 
     at: datetime
     readings: tuple[Reading, ...] = ()
+    your_models: tuple[str, ...] = ()
+    """This user's Claude models (canonical names), most specific first; empty: not known."""
+    families: frozenset[str] = KNOWN_FAMILIES
+    """The model families known when it was taken, the learned ones included."""
+
+    def affects_you(self, item: Item) -> bool | None:
+        """Whether an incident touches one of your models (see ``core.models.affects``)."""
+        return affects(item.mention(self.families), self.your_models)
+
+    def shown_level(self, reading: Reading) -> Level:
+        """A reading's level as shown to this user: at least degraded while an open incident
+        of the primary page touches one of their models, whatever impact the page gave it."""
+        primary = self.primary
+        if primary is None or reading.source != primary.source or not reading.ok:
+            return reading.level
+        if any(not i.resolved and self.affects_you(i) for i in reading.incidents):
+            return max(reading.level, Level.DEGRADED)
+        return reading.level
 
     @property
     def primary(self) -> Reading | None:
@@ -232,11 +258,12 @@ class Snapshot:
     @property
     def overall(self) -> Level:
         """The answer to "is Claude all right?": unknown whenever the primary page could not be
-        read, since another page being fine says nothing about Claude; else ``level``."""
+        read, since another page being fine says nothing about Claude; else ``level``, raised
+        to degraded while an open incident touches one of your models (``shown_level``)."""
         primary = self.primary
         if primary is None or not primary.ok:
             return Level.UNKNOWN
-        return self.level
+        return max(self.level, self.shown_level(primary))
 
     @property
     def level(self) -> Level:
@@ -283,6 +310,12 @@ class Event:
     """A maintenance's planned window."""
     peak: Level = Level.UNKNOWN
     """For an item that ended: the worst level it was at while open."""
+    models: tuple[str, ...] = ()
+    """The models it names (canonical names): an incident's, or the early warning's."""
+    any_model: bool = False
+    """Whether it speaks of models it does not name ("many models", "all models")."""
+    affects_you: bool | None = None
+    """Whether it touches one of your models; None: no model of yours known, or none spoken of."""
 
     @property
     def id(self) -> str:

@@ -33,6 +33,9 @@ def to_dict(event: Event) -> dict[str, Any]:
         "starts": _iso(event.starts),
         "ends": _iso(event.ends),
         "peak": event.peak.key,
+        "models": list(event.models),
+        "any_model": event.any_model,
+        "affects_you": event.affects_you,
     }
 
 
@@ -53,6 +56,9 @@ def from_dict(data: Mapping[str, Any]) -> Event:
         starts=_time(data.get("starts")),
         ends=_time(data.get("ends")),
         peak=_level(data.get("peak")),
+        models=tuple(str(m) for m in data.get("models", ())),
+        any_model=data.get("any_model") is True,
+        affects_you=_maybe_bool(data.get("affects_you")),
     )
 
 
@@ -97,3 +103,7 @@ def _time(value: Any) -> datetime | None:
 
 def _level(value: Any) -> Level:
     return Level.from_key(str(value)) if value else Level.UNKNOWN
+
+
+def _maybe_bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None

@@ -16,6 +16,8 @@ class ProbeRole(Enum):
     """The status page's host: that it answers says nothing of whether Claude does."""
     API_AUTH = "api_auth"
     """An authenticated API call that measures the API itself (needs a key)."""
+    GATEWAY = "gateway"
+    """The endpoint Claude is really called through: ``ANTHROPIC_BASE_URL`` (LiteLLM, a proxy)."""
     INTERNET = "internet"
     """A neutral site: if it works while Claude fails, the problem is not this machine's link."""
 
@@ -60,3 +62,12 @@ class ProbeResult:
         parts = [self.dns_ms, self.connect_ms, self.tls_ms, self.http_ms]
         known = [p for p in parts if p is not None]
         return sum(known) if known else None
+
+
+def gateway_fault(probe: ProbeResult) -> str:
+    """What is wrong with a gateway's answer, as the rest of a sentence; "" when it works.
+
+    Any answer below 500 is the gateway working (its root may well say 404 or 401)."""
+    if probe.challenge or (probe.status is None and not probe.ok):
+        return "is unreachable"
+    return f"answers HTTP {probe.status}" if probe.status and probe.status >= 500 else ""

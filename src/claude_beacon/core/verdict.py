@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 
+from claude_beacon.core.impact import model_notes
 from claude_beacon.core.model import Level, Reading, Snapshot
-from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage
+from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage, gateway_fault
 
 FAILURES_BEFORE_WARNING = 3
 """Consecutive failing rounds of the API while the page is green before warning early."""
@@ -45,6 +46,8 @@ class Finding(Enum):
     FAILING_NOW = "failing_now"
     """Claude fails from here this round, the page is green: not yet enough for a warning."""
     PAGE_UNREADABLE = "page_unreadable"
+    GATEWAY_DOWN = "gateway_down"
+    """The gateway in ``ANTHROPIC_BASE_URL`` fails: Anthropic's page cannot speak for it."""
 
 
 REPORTED_AS = {
@@ -53,7 +56,13 @@ REPORTED_AS = {
     Level.MAJOR_OUTAGE: "a major outage",
 }
 LOCAL = frozenset(
-    {Finding.OFFLINE, Finding.DNS_FAILS, Finding.TLS_INTERCEPTED, Finding.BLOCKED_HERE}
+    {
+        Finding.OFFLINE,
+        Finding.DNS_FAILS,
+        Finding.TLS_INTERCEPTED,
+        Finding.BLOCKED_HERE,
+        Finding.GATEWAY_DOWN,
+    }
 )
 
 
@@ -107,7 +116,7 @@ def judge(
 ) -> Verdict:
     memory = memory or ProbeMemory()
     reading = _claude_reading(snapshot)
-    level = snapshot.level
+    level = max(snapshot.level, snapshot.overall)  # raised while an incident is your model's
     internet = [p for p in probes if p.role is ProbeRole.INTERNET]
     endpoints = [p for p in probes if p.role in ENDPOINTS]
     internet_works = any(p.ok for p in internet) if internet else None
@@ -115,7 +124,9 @@ def judge(
 
     if reading is not None and page_read and level >= Level.DEGRADED:
         advice = _reported_advice(level), _local_note(endpoints), _key_advice(probes, True)
-        return Verdict(Finding.REPORTED, level, _reported(reading), _sentences(*advice))
+        notes = model_notes(snapshot) if reading.level < Level.DEGRADED else ()
+        headline = f"An incident touches your model: {notes[0]}" if notes else _reported(reading)
+        return Verdict(Finding.REPORTED, level, headline, _sentences(*advice))
     if probes and not any(_answers(p) for p in probes):
         if all(p.failed_at is Stage.DNS for p in probes):
             return Verdict(
@@ -140,6 +151,14 @@ def judge(
             " or give your tools the proxy's CA (SSL_CERT_FILE, NODE_EXTRA_CA_CERTS).",
         )
     said = _said(reading, level)
+    gateway = [p for p in probes if p.role is ProbeRole.GATEWAY and gateway_fault(p)]
+    if gateway:
+        return Verdict(
+            Finding.GATEWAY_DOWN,
+            level,
+            f"Your gateway {_join(_hosts(gateway))} {gateway_fault(gateway[0])}; {said}",
+            "Claude is called through ANTHROPIC_BASE_URL here: ask whoever runs the gateway.",
+        )
     challenged = [p for p in endpoints if p.challenge]
     if challenged:
         return Verdict(

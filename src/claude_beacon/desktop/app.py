@@ -87,6 +87,7 @@ class App:
             store,
             send=self._send,
             on_problem=lambda: self._show(self.engine.snapshot),
+            other_models=config.claude.other_models,
         )
         self.engine = Engine(
             config,

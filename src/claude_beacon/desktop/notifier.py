@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from claude_beacon.core.alerts import NotifyRules, should_notify
+from claude_beacon.core.alerts import NotifyRules, OtherModels, quiet, should_notify
 from claude_beacon.core.model import Event, Level, Snapshot, SourceSpec
 from claude_beacon.render import wording
 from claude_beacon.store.state import StateStore
@@ -35,6 +35,8 @@ class Notice:
     key: str = ""
     """Notices with the same key (the same incident) replace each other where that is possible."""
     level: Level = Level.UNKNOWN
+    quiet: bool = False
+    """About models that are not yours: shown at low urgency, where urgency exists."""
 
 
 Send = Callable[[Notice], None]
@@ -52,8 +54,11 @@ class NotificationSink:
         store: StateStore,
         send: Send | None = None,
         on_problem: Callable[[], None] | None = None,
+        other_models: str = OtherModels.QUIET,
     ) -> None:
         self.rules = rules
+        self.other_models = other_models
+        """``[claude] other_models``: incidents naming only models that are not yours."""
         self.sources: Mapping[str, SourceSpec] = {s.key: s for s in sources}
         self.store = store
         self.send = send or platform_sender()
@@ -69,9 +74,17 @@ class NotificationSink:
         told = [
             e
             for e in events
-            if should_notify(e, self.sources.get(e.source_key), self.rules, snoozes, pause, now)
+            if should_notify(
+                e,
+                self.sources.get(e.source_key),
+                self.rules,
+                snoozes,
+                pause,
+                now,
+                self.other_models,
+            )
         ]
-        for notice in compose(told):
+        for notice in compose(told, self.other_models):
             self._show(notice)
 
     def _show(self, notice: Notice) -> None:
@@ -91,12 +104,16 @@ class NotificationSink:
                 self.on_problem()
 
 
-def compose(batch: Sequence[Event]) -> list[Notice]:
+def compose(batch: Sequence[Event], other_models: str = OtherModels.QUIET) -> list[Notice]:
     """The notifications for one round's events: one each, or one summary for a burst."""
     if len(batch) < BURST_SIZE:
         return [
             Notice(
-                wording.headline(e), wording.detail(e), f"{e.source_key}|{e.subject_id}", e.level
+                wording.headline(e),
+                wording.detail(e),
+                f"{e.source_key}|{e.subject_id}",
+                e.level,
+                quiet(e, other_models),
             )
             for e in batch
         ]
@@ -106,7 +123,9 @@ def compose(batch: Sequence[Event]) -> list[Notice]:
     if len(batch) > 6:
         lines.append(f"…and {len(batch) - 6} more")
     level = max(e.level for e in batch)
-    return [Notice(title, "\n".join(wording.trim(line, 90) for line in lines), "", level)]
+    hushed = all(quiet(e, other_models) for e in batch)
+    body = "\n".join(wording.trim(line, 90) for line in lines)
+    return [Notice(title, body, "", level, hushed)]
 
 
 OnAction = Callable[[str, str | None], None]
@@ -133,7 +152,9 @@ def _dbus_sender(on_action: OnAction | None) -> Send:
     notifier = DBusNotifier(on_action=on_action)
 
     def send(notice: Notice) -> None:
-        notifier.send(notice.title, notice.body, key=notice.key or None, level=notice.level)
+        # Urgency follows the level; maintenance's is the low one, right for a quiet notice too.
+        level = Level.MAINTENANCE if notice.quiet else notice.level
+        notifier.send(notice.title, notice.body, key=notice.key or None, level=level)
 
     return send
 

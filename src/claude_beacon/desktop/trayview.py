@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from claude_beacon.core.impact import model_notes
 from claude_beacon.core.model import Level, Reading, Snapshot
 from claude_beacon.render import wording
 
@@ -65,20 +66,24 @@ def tooltip(snapshot: Snapshot, notes: tuple[str, ...] = (), now: datetime | Non
     if not snapshot.readings:
         text = "claude-beacon: checking…"
     else:
-        text = " · ".join(_source_line(r, now) for r in snapshot.readings)
+        text = " · ".join(_source_line(snapshot, r, now) for r in snapshot.readings)
     text = " · ".join((text, *notes))
     return wording.trim(text, TOOLTIP_LIMIT)
 
 
-def _source_line(reading: Reading, now: datetime | None) -> str:
+def _source_line(snapshot: Snapshot, reading: Reading, now: datetime | None) -> str:
     name = reading.source.name
+    level = snapshot.shown_level(reading)
+    notes = model_notes(snapshot) if reading is snapshot.primary else ()
     if reading.failure:
         return f"{name}: unknown — {reading.failure.message}"
     if reading.from_feed:
         name = f"{name} (from the incident feed; component states unavailable)"
     elif reading.path == "alias":
         name = f"{name} (read via {urlsplit(reading.page_base).netloc}, its other address)"
-    if reading.level is Level.OPERATIONAL:
+    if notes:  # what the page's incident means for this user says more than its title
+        return f"{name}: {level.label} — {notes[0]}"
+    if level is Level.OPERATIONAL:
         return f"{name}: all systems operational"
     affected = [c.name for c in reading.problem_components]
     if not affected:
@@ -86,7 +91,7 @@ def _source_line(reading: Reading, now: datetime | None) -> str:
     what = ", ".join(affected[:2]) + (f" +{len(affected) - 2}" if len(affected) > 2 else "")
     starts = [i.started_at for i in reading.incidents if i.started_at]
     since = f" (since {wording.local_time(min(starts), now)})" if starts else ""
-    return f"{name}: {reading.level.label}" + (f" — {what}" if what else "") + since
+    return f"{name}: {level.label}" + (f" — {what}" if what else "") + since
 
 
 INLINE_SOURCES = 3
@@ -111,7 +116,8 @@ def menu(
     entries.append(Entry(f"{wording.SYMBOLS[overall]} Overall: {overall.label}"))
     many = len(snapshot.readings) > INLINE_SOURCES
     for reading in snapshot.readings:
-        lines = _reading_entries(reading, len(snapshot.readings) > 1, now)
+        notes = model_notes(snapshot) if reading is snapshot.primary else ()
+        lines = _reading_entries(reading, len(snapshot.readings) > 1, now, notes)
         if many:  # one line per source, its details a submenu away, so the menu stays short
             head, *details = lines
             children = tuple(replace(d, text=d.text.strip()) for d in details)
@@ -135,7 +141,9 @@ def menu(
     return tuple(entries)
 
 
-def _reading_entries(reading: Reading, named: bool, now: datetime | None) -> list[Entry]:
+def _reading_entries(
+    reading: Reading, named: bool, now: datetime | None, notes: tuple[str, ...] = ()
+) -> list[Entry]:
     name = reading.source.name + (" (alternative)" if reading.source.alternative else "")
     prefix = f"{name}: " if named else ""
     if reading.failure:
@@ -148,6 +156,7 @@ def _reading_entries(reading: Reading, named: bool, now: datetime | None) -> lis
     for incident in reading.incidents:
         text = f"{indent}Incident: {wording.trim(incident.name, 60)} ({incident.status})"
         entries.append(Entry(text, Action.OPEN_URL, url=incident.url))
+    entries.extend(Entry(f"{indent}{wording.trim(note, 90)}") for note in notes)
     for item in reading.maintenances:
         when = wording.window(item.scheduled_for, item.scheduled_until, now)
         label = "Maintenance now" if item.in_progress else "Maintenance"

@@ -8,11 +8,12 @@ warning is quick to raise and to clear.
 from __future__ import annotations
 
 import logging
+import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
-from claude_beacon.config.settings import Config
+from claude_beacon.config.settings import Config, is_loopback
 from claude_beacon.core import statuspage
 from claude_beacon.core.model import Item, Snapshot
 from claude_beacon.core.probes import ProbeResult, ProbeRole
@@ -40,6 +41,9 @@ def targets(config: Config) -> list[Target]:
     if all(urlsplit(u).hostname != urlsplit(page).hostname for u in urls):
         urls.append(page)
     found = [Target(_host(u), u, _role(u, page)) for u in urls]
+    gateway = gateway_url(os.environ)
+    if gateway is not None:
+        found.append(Target(_host(gateway), gateway, ProbeRole.GATEWAY))
     found += [Target(_host(u), u, ProbeRole.INTERNET) for u in settings.internet]
     key = settings.key()
     if key:
@@ -53,6 +57,21 @@ def targets(config: Config) -> list[Target]:
             )
         )
     return found
+
+
+def gateway_url(environ: Mapping[str, str]) -> str | None:
+    """``ANTHROPIC_BASE_URL`` when it is a gateway (not Anthropic's own API host) worth probing:
+    https, or http on this machine; anything else is not probed (and logged)."""
+    url = environ.get("ANTHROPIC_BASE_URL", "").strip()
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if not parts.hostname or parts.hostname == "api.anthropic.com":
+        return None
+    if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback(url)):
+        log.info("not probing ANTHROPIC_BASE_URL %s: https or a local address only", _host(url))
+        return None
+    return url
 
 
 def run_probes(config: Config) -> tuple[ProbeResult, ...]:

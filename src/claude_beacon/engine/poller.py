@@ -31,6 +31,7 @@ from claude_beacon.core.model import (
     failed_reading,
 )
 from claude_beacon.core.schedule import next_delay
+from claude_beacon.engine.yourmodels import YourModels, annotated
 from claude_beacon.net.fetcher import Fetcher
 from claude_beacon.net.pagereader import PageReader
 from claude_beacon.store.state import StateStore
@@ -72,6 +73,7 @@ class Poller:
         *,
         store: StateStore | None = None,
         on_update: Listener | None = None,
+        your_models: YourModels | None = None,
         rng: random.Random | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -80,6 +82,7 @@ class Poller:
         self.fetcher = fetcher
         self.store = store or StateStore()
         self.on_update = on_update
+        self.your_models = your_models or YourModels(config, self.store)
         self.rng = rng or random.Random()
         self.clock = clock
         self.wall = wall
@@ -118,14 +121,16 @@ class Poller:
         for source, outcome in zip(chosen, outcomes, strict=True):
             events.extend(outcome.events)
             self._remember(source, outcome)
+        readings = tuple(
+            self._readings[s.key] for s in self.config.sources if s.key in self._readings
+        )
+        families = self.your_models.learn(readings)
+        models = self.your_models.models(families)
+        alternatives = frozenset(s.key for s in self.config.sources if s.alternative)
+        events = annotated(events, alternatives, models, families)
         # One write: the memories that mark these events as seen, and the events owed to sinks.
         self.store.commit({s.key: o.memory for s, o in zip(chosen, outcomes, strict=True)}, events)
-        snapshot = Snapshot(
-            at=self.wall(),
-            readings=tuple(
-                self._readings[s.key] for s in self.config.sources if s.key in self._readings
-            ),
-        )
+        snapshot = Snapshot(self.wall(), readings, models, families)
         with self._lock:
             self._snapshot = snapshot
         if self.on_update:

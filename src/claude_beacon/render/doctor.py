@@ -11,11 +11,13 @@ import platform
 from collections.abc import Sequence
 from importlib import metadata
 from typing import Any
+from urllib.parse import urlsplit
 
 from claude_beacon import __version__
 from claude_beacon.config.settings import Config
 from claude_beacon.core.model import Snapshot
 from claude_beacon.core.probes import ProbeResult, ProbeRole
+from claude_beacon.core.serving import Serving, serving, serving_note
 from claude_beacon.core.verdict import Verdict
 from claude_beacon.render import terminal, wire
 
@@ -35,6 +37,8 @@ def environment(config: Config) -> dict[str, Any]:
         },
         "api_key": "present" if config.diagnostics.key() else "absent",
         "config": str(config.path) if config.path else "none (the embedded default)",
+        "serving": serving(os.environ, config.claude.models).value,
+        "gateway": urlsplit(os.environ.get("ANTHROPIC_BASE_URL", "")).hostname or "not set",
     }
 
 
@@ -61,11 +65,13 @@ def as_text(
     lines = [
         f"Verdict: {verdict.headline}",
         *([f"  {verdict.advice}"] if verdict.advice else []),
+        *([f"  {note}"] if (note := serving_note(Serving(env["serving"]))) else []),
         "",
         f"claude-beacon {env['claude_beacon']}, Python {env['python']} on {env['os']}",
         "  " + ", ".join(f"{k} {v}" for k, v in env["libraries"].items()),
         "  proxy: " + ", ".join(f"{k} {v}" for k, v in env["proxy"].items()),
         f"  API key: {env['api_key']}; config: {env['config']}",
+        f"  Claude served by: {env['serving']}; gateway (ANTHROPIC_BASE_URL): {env['gateway']}",
         "",
         terminal.status_text(snapshot),
         "",

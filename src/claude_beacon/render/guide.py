@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import webbrowser
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,8 +23,11 @@ import jinja2
 from markupsafe import Markup
 
 from claude_beacon import __version__
+from claude_beacon.core.impact import model_notes
 from claude_beacon.core.model import Item, Level, Reading, Snapshot
+from claude_beacon.core.modelids import display_name
 from claude_beacon.core.probes import ProbeResult
+from claude_beacon.core.serving import serving, serving_note
 from claude_beacon.core.verdict import Verdict
 from claude_beacon.render import wording
 from claude_beacon.render.palette import COLOURS, look_for
@@ -135,6 +139,8 @@ def render(
         "source_name": first.source.name if first else "",
         "readings": [_reading(r, now) for r in snapshot.readings],
         "alternatives": alternatives(snapshot),
+        "your_models": [display_name(m) for m in snapshot.your_models],
+        "model_notes": (*model_notes(snapshot), *filter(None, [serving_note(serving(os.environ))])),
         "history": [_past(i) for i in history if i.resolved][:HISTORY_ROWS],
         "probes": [_probe(p) for p in probes],
         "uptime": [

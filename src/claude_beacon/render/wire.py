@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from claude_beacon.core.impact import incident_fields
 from claude_beacon.core.model import Event, Item, Reading, Snapshot
 
 
@@ -15,11 +16,12 @@ def status_json(snapshot: Snapshot) -> dict[str, Any]:
     return {
         "level": snapshot.overall.key,
         "checked_at": _iso(snapshot.at),
-        "sources": [_reading_json(r) for r in snapshot.readings],
+        "your_models": list(snapshot.your_models),
+        "sources": [_reading_json(snapshot, r) for r in snapshot.readings],
     }
 
 
-def _reading_json(reading: Reading) -> dict[str, Any]:
+def _reading_json(snapshot: Snapshot, reading: Reading) -> dict[str, Any]:
     return {
         "name": reading.source.name,
         "url": reading.source.url,
@@ -32,13 +34,23 @@ def _reading_json(reading: Reading) -> dict[str, Any]:
             {"id": c.id, "name": c.name, "group": c.group, "status": c.status, "level": c.level.key}
             for c in reading.components
         ],
-        "incidents": [_item_json(i) for i in reading.incidents],
+        "incidents": [_incident_json(snapshot, reading, i) for i in reading.incidents],
         "maintenances": [_item_json(m) for m in reading.maintenances],
         "error": reading.failure.message if reading.failure else None,
         "warnings": list(reading.warnings),
         "path": reading.path,
         "limitations": list(reading.limitations),
     }
+
+
+def _incident_json(snapshot: Snapshot, reading: Reading, item: Item) -> dict[str, Any]:
+    """An incident with the models it names; on an alternative's page they are not Claude's."""
+    models: tuple[str, ...] = ()
+    any_model, yours = False, None
+    if not reading.source.alternative:
+        models, any_model, yours = incident_fields(snapshot, item)
+    fields = {"models": list(models), "any_model": any_model, "affects_you": yours}
+    return {**_item_json(item), **fields}
 
 
 def _item_json(item: Item) -> dict[str, Any]:
@@ -77,6 +89,9 @@ def event_json(event: Event) -> dict[str, Any]:
         "at": _iso(event.at),
         "starts": _iso(event.starts),
         "ends": _iso(event.ends),
+        "models": list(event.models),
+        "any_model": event.any_model,
+        "affects_you": event.affects_you,
     }
 
 

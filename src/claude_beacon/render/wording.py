@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from claude_beacon.core.impact import event_note
 from claude_beacon.core.model import Event, EventKind, Level
 
 SYMBOLS = {
@@ -84,6 +85,8 @@ def detail(event: Event, limit: int = 240) -> str:
         facts.append(window(event.starts, event.ends))
     if facts:
         lines.append(" · ".join(facts))
+    if note := event_note(event):
+        lines.append(note)
     if event.body:
         lines.append(trim(event.body, limit))
     return "\n".join(lines)
