@@ -84,6 +84,7 @@ def test_an_event_seen_just_before_a_kill_is_told_after_the_restart_once(
     script.write_text(
         "import json, os, sys, time\n"
         "event, parent = sys.stdin.read(), os.getppid()\n"
+        "open(sys.argv[2] + '.running', 'w').close()\n"
         "while os.path.exists(sys.argv[2]) and os.getppid() == parent:\n"
         "    time.sleep(0.1)\n"
         "if os.getppid() != parent:\n"
@@ -106,7 +107,8 @@ def test_an_event_seen_just_before_a_kill_is_told_after_the_restart_once(
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:  # every sink but the stuck hook has taken it
             owed = json.loads(state.read_text()).get("outbox", {})
-            if list(owed) and all(sink.startswith("hook-") for sink in owed):
+            running = (isolated_home / "stuck.running").exists()  # it knows its parent
+            if running and list(owed) and all(sink.startswith("hook-") for sink in owed):
                 break
             time.sleep(0.05)
     finally:
