@@ -12,7 +12,6 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -109,6 +108,8 @@ class Poller:
         if len(chosen) <= 1:  # the common case needs no pool of threads
             outcomes = [self._poll_guarded(source) for source in chosen]
         else:
+            from concurrent.futures import ThreadPoolExecutor  # not for a single source
+
             workers = min(MAX_CONCURRENCY, len(chosen))
             with ThreadPoolExecutor(workers, thread_name_prefix="beacon-fetch") as pool:
                 outcomes = list(pool.map(self._poll_guarded, chosen))
