@@ -59,7 +59,7 @@ def wall(argv: list[str], env: dict[str, str]) -> float:
 
 def compare(
     name: str, ours: list[str], base: list[str], env: dict[str, str], runs: int
-) -> tuple[str, float, float]:
+) -> tuple[str, float, float, str]:
     """Median wall time of ``ours`` and ``base``, run one after the other ``runs`` times."""
     wall(ours, env)  # warm the file cache (and the bytecode cache where one is kept)
     wall(base, env)
@@ -67,7 +67,8 @@ def compare(
     for _ in range(runs):
         ours_times.append(wall(ours, env))
         base_times.append(wall(base, env))
-    return name, statistics.median(ours_times), statistics.median(base_times)
+    what = "httpx fetch-and-print" if "-c" in base and len(base) > 3 else "python -c pass"
+    return name, statistics.median(ours_times), statistics.median(base_times), what
 
 
 def main() -> None:
@@ -90,11 +91,12 @@ def main() -> None:
                 compare(f"{command} --help", [*BEACON, command, "--help"], bare, env, args.runs)
             )
         server.set_summary(payloads.summary())
-        config = Path(home, "beacon.toml")
+        config = Path(home, "XDG_CONFIG_HOME", "claude-beacon", "config.toml")
+        config.parent.mkdir(parents=True)  # where a user's settings are: no --config needed
         config.write_text(f'[[sources]]\nname = "Claude"\nurl = "{server.url}"\n')
         baseline = [sys.executable, "-c", BASELINE_STATUS, server.url + "/api/v2/summary.json"]
         for flags in ([], ["--json"]):
-            ours = [*BEACON, "--config", str(config), "status", *flags]
+            ours = [*BEACON, "status", *flags]
             name = " ".join(["status", *flags])
             rows.append(compare(name, ours, baseline, env, args.runs))
     cache = "cached bytecode" if args.bytecode else "source compiled at each start"
@@ -104,8 +106,7 @@ def main() -> None:
     print(f"machine: {machine}, Python {platform.python_version()}")
     print(f"median of {args.runs} interleaved runs each, {cache}")
     print(f"{'command':20} {'claude-beacon':>14} {'baseline':>10} {'ratio':>7}  baseline is")
-    for name, ours_s, base_s in rows:
-        what = "httpx fetch-and-print" if name.startswith("status") else "python -c pass"
+    for name, ours_s, base_s, what in rows:
         print(
             f"{name:20} {ours_s * 1000:11.1f} ms {base_s * 1000:7.1f} ms {ours_s / base_s:6.2f}x"
             f"  {what}"

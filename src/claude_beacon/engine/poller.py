@@ -30,13 +30,12 @@ from claude_beacon.core.model import (
     failed_reading,
 )
 from claude_beacon.core.schedule import next_delay
+from claude_beacon.engine.glance import MAX_CONCURRENCY
 from claude_beacon.net.fetcher import Fetcher
 from claude_beacon.net.pagereader import PageReader
 from claude_beacon.store.state import StateStore
 
 log = logging.getLogger(__name__)
-MAX_CONCURRENCY = 8
-"""Sources polled at once: enough to hide latency, few enough to stay polite and light."""
 DOWN_AFTER = 3
 MAX_WAIT = 3600.0
 """The loop wakes at least this often, whatever is (not) scheduled."""
