@@ -75,7 +75,7 @@ def seconds_to_icon(
 def measure(backend: str, runs: int, server: StatuspageServer) -> tuple[float, float]:
     sni_host, baseline_backend = BACKENDS[backend]
     with tempfile.TemporaryDirectory() as home:
-        desk: Desktop = SniDesktop() if sni_host else Desktop(notification_daemon=False)
+        desk: Desktop = SniDesktop(notification_daemon=True) if sni_host else Desktop()
         with desk:
             config = Path(home, "beacon.toml")
             config.write_text(f'[[sources]]\nname = "Claude"\nurl = "{server.url}"\n')
