@@ -5,11 +5,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from claude_beacon.config.settings import Config
-from claude_beacon.core.model import SourceSpec
+from claude_beacon.core.model import Snapshot, SourceSpec
 from claude_beacon.core.schedule import Cadence
 from claude_beacon.engine.poller import Poller
 from claude_beacon.net.fetcher import Fetcher
@@ -88,3 +89,35 @@ def test_check_now_runs_the_job_again_at_once(server: StatuspageServer) -> None:
         wait_until(lambda: len(job.rounds) == 2)
     finally:
         watcher.stop()
+
+
+def test_the_probes_confirm_a_first_failure_at_once_and_warn_on_the_third_round(
+    server: StatuspageServer, tmp_path: Path
+) -> None:
+    from claude_beacon.config.settings import load
+    from claude_beacon.core.verdict import CONFIRM_INTERVAL, Finding
+    from claude_beacon.engine.diagnostics import RETRY_INTERVAL, Diagnostics
+    from tests.integration.conftest import loopback_diagnostics
+    from tests.support.statuspage_server import json_reply
+
+    config_file = tmp_path / "beacon.toml"
+    diagnostics = loopback_diagnostics(server.url).replace("interval = 1\n", "interval = 120\n")
+    config_file.write_text(f'{diagnostics}[[sources]]\nname = "Claude"\nurl = "{server.url}"\n')
+    server.set("/generate_204", json_reply({}, status=204))
+    server.set("/v1/models", json_reply({"data": []}))
+    probes = Diagnostics(load(config_file))
+    assert probes.run_once() == 120.0  # all well: the configured pace, no more traffic
+    server.set("/v1/models", json_reply({"error": "overloaded"}, status=529))
+    delays = [probes.run_once() for _ in range(3)]
+    assert delays == [CONFIRM_INTERVAL, CONFIRM_INTERVAL, RETRY_INTERVAL]
+    verdict = probes.verdict(green_page(server))
+    assert verdict.finding is Finding.EARLY_WARNING
+
+
+def green_page(server: StatuspageServer) -> Snapshot:
+    """The page green, read for real from the loopback server."""
+    reader = poller(server)
+    try:
+        return reader.poll_once()[0]
+    finally:
+        reader.fetcher.client.close()

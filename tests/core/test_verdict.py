@@ -18,7 +18,15 @@ from claude_beacon.core.model import (
     failed_reading,
 )
 from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage
-from claude_beacon.core.verdict import Finding, ProbeMemory, judge, remember
+from claude_beacon.core.verdict import (
+    CONFIRM_INTERVAL,
+    FAILURES_BEFORE_WARNING,
+    Finding,
+    ProbeMemory,
+    judge,
+    next_round,
+    remember,
+)
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 CLAUDE = SourceSpec("Claude", "https://status.claude.com")
@@ -377,3 +385,24 @@ def test_an_outage_with_claude_unreachable_from_here_says_both() -> None:
     verdict = judge(RED, round_of("ok", "fail", "fail", "ok"))
     assert verdict.finding is Finding.REPORTED
     assert f"This machine also cannot reach {API} and {AI}" in verdict.advice
+
+
+def test_a_first_failing_round_is_confirmed_within_seconds_then_rounds_slow_to_the_retry() -> None:
+    memory, delays = ProbeMemory(), []
+    for _ in range(FAILURES_BEFORE_WARNING + 1):
+        memory = remember(memory, [fail(API, Stage.HTTP), NET])
+        delays.append(next_round(memory, 120.0, failing=True, retry=30.0))
+    assert delays == [CONFIRM_INTERVAL, CONFIRM_INTERVAL, 30.0, 30.0]
+    memory = remember(memory, [ok(API), NET])
+    assert next_round(memory, 120.0, failing=False, retry=30.0) == 120.0
+
+
+def test_a_sharply_slow_round_is_confirmed_at_once_too() -> None:
+    assert next_round(ProbeMemory(slow_rounds=1), 120.0, failing=False, retry=30.0) == 5.0
+    assert next_round(ProbeMemory(slow_rounds=3), 120.0, failing=False, retry=30.0) == 30.0
+
+
+def test_all_well_keeps_the_configured_pace_and_no_round_waits_longer_than_it() -> None:
+    assert next_round(ProbeMemory(), 120.0, failing=False, retry=30.0) == 120.0
+    assert next_round(ProbeMemory(failing_rounds=1), 2.0, failing=True, retry=30.0) == 2.0
+    assert next_round(ProbeMemory(), 10.0, failing=True, retry=30.0) == 10.0

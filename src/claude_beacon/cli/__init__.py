@@ -7,7 +7,7 @@ runs, so that ``--version`` and ``--help`` stay as quick as a small tool's.
 from __future__ import annotations
 
 import argparse
-import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
@@ -15,7 +15,10 @@ from types import ModuleType
 from claude_beacon import __version__
 from claude_beacon.cli import add, admin, doctor, guide, history, sources, status, tray, wait, watch
 
-log = logging.getLogger("claude_beacon")
+TYPE_CHECKING = False  # typing and logging stay unloaded for --version and --help
+if TYPE_CHECKING:
+    import logging
+
 COMMANDS: tuple[ModuleType, ...] = (
     tray,
     status,
@@ -38,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(args, "verbose_after"):  # -v after the command counts with -v before it
         args.verbose += args.verbose_after
         del args.verbose_after
-    _setup_logging(args.verbose)
+    log = _setup_logging(args.verbose)
     run: Run = args.run if hasattr(args, "run") else tray.run
     from claude_beacon.config.settings import (  # a command may read the configuration
         ConfigError,
@@ -59,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def parser() -> argparse.ArgumentParser:
     """The whole command line; global options work before and after the command."""
-    main_parser = argparse.ArgumentParser(
+    main_parser = Parser(
         prog="claude-beacon",
         description="Is Claude down, or is it me? A status indicator for Claude.",
         parents=[_global_options(None, 0, "verbose")],
@@ -78,7 +81,7 @@ def parser() -> argparse.ArgumentParser:
 def _global_options(
     config_default: object, verbose_default: object, verbose_dest: str
 ) -> argparse.ArgumentParser:
-    options = argparse.ArgumentParser(add_help=False)
+    options = Parser(add_help=False)
     options.add_argument(
         "--config",
         metavar="FILE",
@@ -97,10 +100,35 @@ def _global_options(
     return options
 
 
-def _setup_logging(verbose: int) -> None:
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, with help sized without ``shutil`` (which loads the compression
+    modules): ``--help`` and ``--version`` start as quickly as a small tool's."""
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        make: Callable[..., argparse.HelpFormatter] = self.formatter_class
+        return make(prog=self.prog, width=_terminal_width() - 2)
+
+
+def _terminal_width() -> int:
+    """What ``shutil.get_terminal_size`` answers: ``$COLUMNS``, the terminal, or 80."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):  # no stdout, or not a terminal
+        return 80
+
+
+def _setup_logging(verbose: int) -> logging.Logger:
+    import logging  # loaded once a command runs, not for --version or --help
+
     level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("claude-beacon: %(message)s"))
     handler.setLevel(level)
+    log = logging.getLogger("claude_beacon")
     log.addHandler(handler)
     log.setLevel(level)
+    return log

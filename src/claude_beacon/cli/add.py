@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing itself stays unloaded: --help starts as quickly as it can
 if TYPE_CHECKING:
     from claude_beacon.config.edit import ConfigFile
     from claude_beacon.config.presets import Preset
     from claude_beacon.core.model import SourceSpec
 
 
-def register(commands: Any, common: argparse.ArgumentParser) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     command = commands.add_parser(
         "add", parents=[common], help="watch another status page (a URL, or a preset; none: list)"
     )

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing itself stays unloaded: --help starts as quickly as it can
 if TYPE_CHECKING:
+    from typing import Any
+
     from claude_beacon.config.edit import ConfigFile
     from claude_beacon.core.model import SourceSpec
 
 
-def register(commands: Any, common: argparse.ArgumentParser) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     listing = commands.add_parser(
         "sources", parents=[common], help="list the status pages watched, with their settings"
     )

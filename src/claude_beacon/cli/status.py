@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 
-def register(commands: Any, common: argparse.ArgumentParser) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     command = commands.add_parser(
         "status",
         parents=[common],
@@ -21,14 +22,14 @@ def run(args: argparse.Namespace) -> int:
 
     from claude_beacon.cli.terminal import colour, write_out
     from claude_beacon.config.settings import load
-    from claude_beacon.engine.poller import Poller
+    from claude_beacon.engine.glance import glance
     from claude_beacon.net.fetcher import Fetcher
     from claude_beacon.render import terminal, wire
 
     config = load(args.config)
     fetcher = Fetcher()
     try:
-        snapshot, _ = Poller(config, fetcher).poll_once()
+        snapshot = glance(config, fetcher)
     finally:
         fetcher.client.close()
     if args.json:

@@ -7,12 +7,13 @@ backoff as the tray; a page that cannot be read is never taken for "all clear".
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from claude_beacon.cli.terminal import positive
 
 
-def register(commands: Any, common: argparse.ArgumentParser) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     command = commands.add_parser(
         "wait", parents=[common], help="block until Claude is operational (exit 3 on timeout)"
     )

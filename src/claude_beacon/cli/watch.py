@@ -7,12 +7,13 @@ warning too), and every event goes to the history, hooks and webhooks as well as
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from claude_beacon.cli.terminal import positive
 
 
-def register(commands: Any, common: argparse.ArgumentParser) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     command = commands.add_parser("watch", parents=[common], help="print events as they happen")
     command.add_argument("--json", action="store_true", help="print one JSON object per event")
     command.add_argument(

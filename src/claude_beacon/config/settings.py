@@ -6,10 +6,7 @@ something wrong is refused with the file, the key and what was expected: never a
 
 from __future__ import annotations
 
-import difflib
-import ipaddress
 import os
-import shlex
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -176,6 +173,8 @@ def is_loopback(url: str) -> bool:
     if host == "localhost":
         return True
     try:
+        import ipaddress
+
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
@@ -315,6 +314,8 @@ def _refuse_unknown(table: Mapping[str, Any], known: set[str], where: str) -> No
     """A key no setting has: name the one it looks like a typo of, else every known one."""
     for name in table:
         if name not in known:
+            import difflib  # only to suggest a name
+
             near = difflib.get_close_matches(str(name), known, n=1)
             hint = f"did you mean {near[0]}?" if near else f"known: {', '.join(sorted(known))}"
             raise ConfigError(f"{where}{name}: unknown setting ({hint})")
@@ -332,6 +333,8 @@ def _hooks(table: Any, where: str) -> tuple[tuple[str, ...], ...]:
     commands = table.get("on_event", [])
     if not isinstance(commands, list) or not all(isinstance(c, str | list) for c in commands):
         raise ConfigError(f"{where}: hooks.on_event: expected a list of commands")
+    import shlex  # only where hooks are set
+
     split = []
     for command in commands:
         try:

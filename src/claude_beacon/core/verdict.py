@@ -23,6 +23,8 @@ from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage, gateway_fau
 
 FAILURES_BEFORE_WARNING = 3
 """Consecutive failing rounds of the API while the page is green before warning early."""
+CONFIRM_INTERVAL = 5.0
+"""Seconds between the rounds that confirm a first failing (or sharply slow) one."""
 SLOW_FACTOR = 3.0
 SLOW_FLOOR_MS = 1500.0
 """A round is 'sharply slower' above both the factor times the usual latency and this floor."""
@@ -109,6 +111,20 @@ def remember(memory: ProbeMemory, probes: Sequence[ProbeResult]) -> ProbeMemory:
         slow_rounds=slow,
         usual_ms=usual,
     )
+
+
+def next_round(memory: ProbeMemory, interval: float, failing: bool, retry: float) -> float:
+    """Seconds until the next round of probes, from what the rounds so far taught.
+
+    All well: ``interval``. A first failing or slow round is confirmed at once (rounds
+    ``CONFIRM_INTERVAL`` apart), so that the warning waits on the evidence, not on the clock;
+    while a failure stands (``failing``: any check of Claude or its page not answering), rounds
+    come every ``retry`` seconds to see it clear.
+    """
+    rounds = (memory.failing_rounds, memory.slow_rounds)
+    if any(0 < n < FAILURES_BEFORE_WARNING for n in rounds):
+        return min(CONFIRM_INTERVAL, interval)
+    return min(retry, interval) if failing or any(rounds) else interval
 
 
 def judge(

@@ -18,7 +18,7 @@ from claude_beacon.core import statuspage
 from claude_beacon.core.model import Item, Snapshot
 from claude_beacon.core.probes import ProbeResult, ProbeRole
 from claude_beacon.core.providers import PROVIDERS
-from claude_beacon.core.verdict import ProbeMemory, Verdict, judge, remember
+from claude_beacon.core.verdict import ProbeMemory, Verdict, judge, next_round, remember
 from claude_beacon.net.fetcher import Fetcher, Response
 from claude_beacon.net.probes import Target, probe_all
 
@@ -136,13 +136,15 @@ class Diagnostics:
     def run_once(self) -> float:
         """One round, as the poller runs it; returns the seconds until the next.
 
-        While a Claude check fails, rounds come faster, so that the early warning (three
-        failing rounds) and its clearing are timely.
+        A first failing round is confirmed within seconds, so that the early warning (three
+        failing rounds) comes soon after Claude starts failing; while a check fails, rounds
+        come every ``RETRY_INTERVAL`` so that its clearing is timely too.
         """
         results = self.run_round()
         failing = any(not p.ok for p in results if p.role is not ProbeRole.INTERNET)
-        interval = self.config.diagnostics.interval
-        return min(RETRY_INTERVAL, interval) if failing else interval
+        with self._lock:
+            memory = self._memory
+        return next_round(memory, self.config.diagnostics.interval, failing, RETRY_INTERVAL)
 
 
 def _role(url: str, page: str) -> ProbeRole:

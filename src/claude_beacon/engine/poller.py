@@ -12,7 +12,6 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -31,14 +30,13 @@ from claude_beacon.core.model import (
     failed_reading,
 )
 from claude_beacon.core.schedule import next_delay
+from claude_beacon.engine.glance import MAX_CONCURRENCY
 from claude_beacon.engine.yourmodels import YourModels, annotated
 from claude_beacon.net.fetcher import Fetcher
 from claude_beacon.net.pagereader import PageReader
 from claude_beacon.store.state import StateStore
 
 log = logging.getLogger(__name__)
-MAX_CONCURRENCY = 8
-"""Sources polled at once: enough to hide latency, few enough to stay polite and light."""
 DOWN_AFTER = 3
 MAX_WAIT = 3600.0
 """The loop wakes at least this often, whatever is (not) scheduled."""
@@ -112,6 +110,8 @@ class Poller:
         if len(chosen) <= 1:  # the common case needs no pool of threads
             outcomes = [self._poll_guarded(source) for source in chosen]
         else:
+            from concurrent.futures import ThreadPoolExecutor  # not for a single source
+
             workers = min(MAX_CONCURRENCY, len(chosen))
             with ThreadPoolExecutor(workers, thread_name_prefix="beacon-fetch") as pool:
                 outcomes = list(pool.map(self._poll_guarded, chosen))

@@ -14,7 +14,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from claude_beacon.core import statuspage
-from claude_beacon.core.feed import items_from_feed
 from claude_beacon.core.model import (
     Failure,
     FailureKind,
@@ -27,7 +26,7 @@ from claude_beacon.core.model import (
 )
 from claude_beacon.core.providers import PROVIDERS, gather
 from claude_beacon.core.schedule import Cadence, PathBackoff
-from claude_beacon.net import deadline, feedreader
+from claude_beacon.net import deadline
 from claude_beacon.net.fetcher import Fetcher
 
 log = logging.getLogger(__name__)
@@ -212,6 +211,9 @@ class PageReader:
 
     def _read_feed(self, source: SourceSpec) -> Reading:
         """The page's Atom feed as a reading: incidents and maintenances, no components."""
+        from claude_beacon.core.feed import items_from_feed  # loaded for feeds only
+        from claude_beacon.net import feedreader
+
         url = self._feed_url(source)
         body = self._body(url, accept=feedreader.ACCEPT)
         if isinstance(body, Failure):

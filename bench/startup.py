@@ -1,0 +1,117 @@
+"""Start-up of the command line: ``--version``, ``--help`` and ``status``, beside baselines.
+
+    python3 bench/startup.py [--runs 15] [--bytecode]
+
+Every figure is a median over ``--runs`` fresh processes, run interleaved with its baseline
+(A B A B ...), and printed with the baseline's median and the ratio:
+
+- ``--version``, ``--help`` and every command's ``--help`` against a bare ``python -c pass``
+  (target: within 4x);
+- ``status`` and ``status --json`` against a twelve-line httpx script that fetches the same
+  loopback page and prints its indicator (target: within 1.15x).
+
+The source tree is compiled on every start where ``PYTHONDONTWRITEBYTECODE`` is set (as on the
+development machines); ``--bytecode`` times the installed case instead, with bytecode cached in
+a scratch ``PYTHONPYCACHEPREFIX`` that is warmed first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.support import payloads  # noqa: E402
+from tests.support.statuspage_server import StatuspageServer  # noqa: E402
+
+BASELINE_STATUS = """
+import json, sys
+import httpx
+
+with httpx.Client(timeout=10, headers={"User-Agent": "baseline"}) as client:
+    response = client.get(sys.argv[1])
+response.raise_for_status()
+status = json.loads(response.content)["status"]
+print(f"{status['description']} ({status['indicator']})")
+code = {"none": 0, "minor": 1, "maintenance": 1, "major": 2, "critical": 2}
+sys.exit(code.get(status["indicator"], 3))
+"""
+"""Twelve lines: the least a status check can do with the same HTTP client."""
+
+BEACON = [sys.executable, "-m", "claude_beacon"]
+COMMANDS = ("tray", "status", "watch", "doctor", "guide", "history", "wait", "add", "sources")
+
+
+def wall(argv: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def compare(
+    name: str, ours: list[str], base: list[str], env: dict[str, str], runs: int
+) -> tuple[str, float, float, str]:
+    """Median wall time of ``ours`` and ``base``, run one after the other ``runs`` times."""
+    wall(ours, env)  # warm the file cache (and the bytecode cache where one is kept)
+    wall(base, env)
+    ours_times, base_times = [], []
+    for _ in range(runs):
+        ours_times.append(wall(ours, env))
+        base_times.append(wall(base, env))
+    what = "httpx fetch-and-print" if "-c" in base and len(base) > 3 else "python -c pass"
+    return name, statistics.median(ours_times), statistics.median(base_times), what
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--bytecode", action="store_true", help="time with cached bytecode")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as home, StatuspageServer() as server:
+        env = os.environ | {"HOME": home, "NO_COLOR": "1"}
+        env |= {key: f"{home}/{key}" for key in ("XDG_CONFIG_HOME", "XDG_STATE_HOME")}
+        if args.bytecode:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = f"{home}/pycache"
+        bare = [sys.executable, "-c", "pass"]
+        for flags in (["--version"], ["--help"]):
+            rows.append(compare(" ".join(flags), BEACON + flags, bare, env, args.runs))
+        for command in COMMANDS:
+            rows.append(
+                compare(f"{command} --help", [*BEACON, command, "--help"], bare, env, args.runs)
+            )
+        server.set_summary(payloads.summary())
+        config = Path(home, "XDG_CONFIG_HOME", "claude-beacon", "config.toml")
+        config.parent.mkdir(parents=True)  # where a user's settings are: no --config needed
+        config.write_text(f'[[sources]]\nname = "Claude"\nurl = "{server.url}"\n')
+        baseline = [sys.executable, "-c", BASELINE_STATUS, server.url + "/api/v2/summary.json"]
+        for flags in ([], ["--json"]):
+            ours = [*BEACON, "status", *flags]
+            name = " ".join(["status", *flags])
+            rows.append(compare(name, ours, baseline, env, args.runs))
+    cache = "cached bytecode" if args.bytecode else "source compiled at each start"
+    if not args.bytecode and not os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        cache = "bytecode as Python keeps it"
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs"
+    print(f"machine: {machine}, Python {platform.python_version()}")
+    print(f"median of {args.runs} interleaved runs each, {cache}")
+    print(f"{'command':20} {'claude-beacon':>14} {'baseline':>10} {'ratio':>7}  baseline is")
+    for name, ours_s, base_s, what in rows:
+        print(
+            f"{name:20} {ours_s * 1000:11.1f} ms {base_s * 1000:7.1f} ms {ours_s / base_s:6.2f}x"
+            f"  {what}"
+        )
+
+
+if __name__ == "__main__":
+    main()
