@@ -43,4 +43,11 @@ def glance(config: Config, fetcher: Fetcher) -> Snapshot:
         workers = min(MAX_CONCURRENCY, count)
         with ThreadPoolExecutor(workers, thread_name_prefix="beacon-fetch") as pool:
             readings = list(pool.map(read, range(count)))
-    return Snapshot(at=datetime.now(UTC), readings=tuple(readings))
+    # Your models, as the poller finds them each round (families learned from this reading
+    # only: a one-off look keeps no state).
+    from claude_beacon.engine.yourmodels import YourModels
+    from claude_beacon.store.state import StateStore
+
+    yours = YourModels(config, StateStore())
+    families = yours.learn(readings)
+    return Snapshot(datetime.now(UTC), tuple(readings), yours.models(families), families)
