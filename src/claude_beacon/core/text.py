@@ -31,7 +31,7 @@ _UNPRINTABLE_BUT_NEWLINES = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{BIDI_CONTR
 _JSON_UNSAFE = re.compile(f"[\x7f-\x9f{BIDI_CONTROLS}\u2028\u2029\ud800-\udfff]")
 
 
-def clean(value: object, limit: int = NAME_LIMIT, *, newlines: bool = False) -> str:
+def clean(value: object, limit: int = NAME_LIMIT, newlines: bool = False) -> str:
     """Untrusted text -> a string any encoder and terminal can take; not a string -> ``""``.
 
     Lone surrogates become U+FFFD, tabs become spaces, other C0/C1 controls and the bidi
