@@ -98,9 +98,12 @@ def _global_options(
 
 
 def _setup_logging(verbose: int) -> None:
+    """Records on standard error, one printable line each; their tracebacks only with ``-v``."""
+    from claude_beacon.render.printable import PrintableFormatter
+
     level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("claude-beacon: %(message)s"))
+    handler.setFormatter(PrintableFormatter("claude-beacon: %(message)s", tracebacks=verbose > 0))
     handler.setLevel(level)
     log.addHandler(handler)
     log.setLevel(level)
