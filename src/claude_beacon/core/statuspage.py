@@ -191,7 +191,7 @@ def parse_items(
         try:
             items.append(_item(row, kind, sink, page_url))
         except (ValueError, TypeError, OverflowError, ArithmeticError) as exc:
-            sink.append(f"a {kind.value} could not be read ({type(exc).__name__}), skipped")
+            sink.append(f"one {kind.value} could not be read ({type(exc).__name__}), skipped")
     return tuple(items)
 
 
