@@ -25,7 +25,6 @@ ELLIPSIS = "…"
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
-_CONTROLS_AND_NEWLINES = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 _UNPRINTABLE = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}\ud800-\udfff]")
 _UNPRINTABLE_BUT_NEWLINES = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}\ud800-\udfff]")
 _JSON_UNSAFE = re.compile(f"[\x7f-\x9f{BIDI_CONTROLS}\u2028\u2029\ud800-\udfff]")
@@ -35,17 +34,18 @@ def clean(value: object, limit: int = NAME_LIMIT, newlines: bool = False) -> str
     """Untrusted text -> a string any encoder and terminal can take; not a string -> ``""``.
 
     Lone surrogates become U+FFFD, tabs become spaces, other C0/C1 controls and the bidi
-    embeddings, overrides and isolates are removed (newlines kept only where ``newlines``; a
-    carriage return before one goes, any other is a newline), and the result is cut to
-    ``limit`` characters with an ellipsis.
+    embeddings, overrides and isolates are removed. Line breaks (``\r\n``, ``\r``, ``\n``) are
+    kept as newlines where ``newlines``, else are spaces. The result is cut to ``limit``
+    characters with an ellipsis.
     """
     if not isinstance(value, str):
         return ""
     text = value[: limit * 4]  # bound the work on a huge value before any pass over it
-    if newlines:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not newlines:  # a line break in a name separates words
+        text = text.replace("\n", " ")
     text = _SURROGATES.sub("\ufffd", text.replace("\t", " "))
-    text = (_CONTROLS if newlines else _CONTROLS_AND_NEWLINES).sub("", text)
+    text = _CONTROLS.sub("", text)
     return cap(text.strip(), limit)
 
 
