@@ -122,11 +122,14 @@ def _terminal_width() -> int:
 
 
 def _setup_logging(verbose: int) -> logging.Logger:
+    """Records on standard error, one printable line each; their tracebacks only with ``-v``."""
     import logging  # loaded once a command runs, not for --version or --help
+
+    from claude_beacon.render.printable import PrintableFormatter
 
     level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("claude-beacon: %(message)s"))
+    handler.setFormatter(PrintableFormatter("claude-beacon: %(message)s", tracebacks=verbose > 0))
     handler.setLevel(level)
     log = logging.getLogger("claude_beacon")
     log.addHandler(handler)

@@ -72,8 +72,9 @@ def list_presets() -> None:
 
 def describe(spec: SourceSpec) -> str:
     from claude_beacon.core.providers import PROVIDERS
+    from claude_beacon.core.text import printable
 
-    return f"{spec.name} ({spec.url}, {PROVIDERS[spec.kind].label})"
+    return printable(f"{spec.name} ({spec.url}, {PROVIDERS[spec.kind].label})")
 
 
 def _watched(file: ConfigFile, url: str) -> int | None:

@@ -19,13 +19,12 @@ def register(
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     import sys
     from datetime import UTC, datetime
 
     from claude_beacon.cli.terminal import write_out
     from claude_beacon.config.settings import load
-    from claude_beacon.render import local_history
+    from claude_beacon.render import local_history, wire
     from claude_beacon.store import paths
     from claude_beacon.store.history import History
 
@@ -33,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     history = History(paths.history_file())
     found = local_history.gather(history, config, args.days, datetime.now(UTC))
     if args.json:
-        write_out(json.dumps(local_history.as_json(found), indent=2, ensure_ascii=False))
+        write_out(wire.dumps(local_history.as_json(found), indent=2))
     else:
         write_out(local_history.as_text(found))
     if history.problem:

@@ -18,10 +18,11 @@ def register(
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
+    import logging
 
     from claude_beacon.cli.terminal import colour, write_out
     from claude_beacon.config.settings import load
+    from claude_beacon.core.model import Level
     from claude_beacon.engine.glance import glance
     from claude_beacon.net.fetcher import Fetcher
     from claude_beacon.render import terminal, wire
@@ -30,10 +31,14 @@ def run(args: argparse.Namespace) -> int:
     fetcher = Fetcher()
     try:
         snapshot = glance(config, fetcher)
+        if args.json:
+            shown = wire.dumps(wire.status_json(snapshot), indent=2)
+        else:
+            shown = terminal.status_text(snapshot, colour=colour())
+    except Exception as exc:  # whatever it was, a monitor reads UNKNOWN, not a crash
+        logging.getLogger(__name__).error("internal error: %s", type(exc).__name__, exc_info=True)
+        return terminal.EXIT_CODES[Level.UNKNOWN]
     finally:
         fetcher.client.close()
-    if args.json:
-        write_out(json.dumps(wire.status_json(snapshot), indent=2, ensure_ascii=False))
-    else:
-        write_out(terminal.status_text(snapshot, colour=colour()))
+    write_out(shown)
     return terminal.exit_code(snapshot)

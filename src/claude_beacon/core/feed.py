@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
 from claude_beacon.core.model import RESOLVED_STATUSES, Item, ItemKind, Level, Update
+from claude_beacon.core.statuspage import EARLIEST, LATEST
+from claude_beacon.core.text import BODY_LIMIT, LINK_LIMIT, NAME_LIMIT, clean
 
 MAINTENANCE_LABELS = frozenset({"scheduled", "in_progress", "verifying", "completed"})
 KNOWN_LABELS = MAINTENANCE_LABELS | frozenset(
@@ -119,12 +121,20 @@ def items_from_feed(entries: Sequence[FeedEntry], now: datetime | None = None) -
     """
     items = []
     for entry in entries:
-        found = INCIDENT_LINK.search(entry.link)
-        if not found:
+        found = INCIDENT_LINK.search(entry.link[:LINK_LIMIT])
+        if not found or not all(EARLIEST <= t < LATEST for t in _times(entry)):
+            continue  # a date no page writes: the entry cannot be placed in time
+        try:
+            incidentio = STATUS_LINE.match(entry.content_html)
+            read = _incidentio(entry) if incidentio else _statuspage(entry)
+            items.append(_item(clean(found.group(1)), entry, read, now))
+        except (ValueError, OverflowError, ArithmeticError):  # one bad entry costs that entry
             continue
-        read = _incidentio(entry) if STATUS_LINE.match(entry.content_html) else _statuspage(entry)
-        items.append(_item(found.group(1), entry, read, now))
     return tuple(items)
+
+
+def _times(entry: FeedEntry) -> list[datetime]:
+    return [entry.published] + ([entry.updated] if entry.updated else [])
 
 
 def _item(item_id: str, entry: FeedEntry, read: _Read, now: datetime | None) -> Item:
@@ -145,11 +155,11 @@ def _item(item_id: str, entry: FeedEntry, read: _Read, now: datetime | None) -> 
     return Item(
         id=item_id,
         kind=read.kind,
-        name=html.unescape(TAG.sub("", entry.title)).strip(),
+        name=clean(html.unescape(TAG.sub("", entry.title[: NAME_LIMIT * 4]))),
         status=status,
         impact=IMPACT_NAMES.get(worst, "unknown") if worst is not None else "unknown",
         level=_level(read.kind, status, worst),
-        url=_clean_link(entry.link),
+        url=_clean_link(clean(entry.link, LINK_LIMIT)),
         updates=updates,
         component_names=names,
         started_at=updates[-1].at if updates and updates[-1].at else entry.published,
@@ -188,8 +198,8 @@ def _clean_link(link: str) -> str | None:
     return "https://" + re.sub(r"/{2,}", "/", link.removeprefix("https://"))
 
 
-def _text(markup: str) -> str:
-    return html.unescape(TAG.sub("", BREAK.sub("\n", markup))).strip()
+def _text(markup: str, limit: int = BODY_LIMIT) -> str:
+    return clean(html.unescape(TAG.sub("", BREAK.sub("\n", markup))), limit, newlines=True)
 
 
 def _incidentio(entry: FeedEntry) -> _Read:
@@ -202,7 +212,7 @@ def _incidentio(entry: FeedEntry) -> _Read:
     affected = AFFECTED.search(rest)
     body = _text(rest[: affected.start()] if affected else rest)
     components = tuple(
-        (_text(name), IMPACT_LEVELS.get(" ".join(impact.split()).lower()))
+        (clean(_text(name, NAME_LIMIT)), IMPACT_LEVELS.get(" ".join(impact.split()).lower()))
         for name, impact in COMPONENT.findall(rest[affected.end() :] if affected else "")
     )
     at = _changed(entry)
@@ -234,7 +244,7 @@ def _updates(content: str, reference: datetime) -> list[Update]:
         label = LABEL.search(rest)
         if not label:
             continue
-        status = label.group(1).strip().lower().replace(" ", "_")
+        status = clean(label.group(1)).lower().replace(" ", "_")
         body = _text(label.group(2))
         at = _time(stamp, reference) if stamp else None
         uid = f"{FEED_UPDATE_PREFIX}{at:%Y%m%d%H%M}" if at else f"{FEED_UPDATE_PREFIX}{status}"
@@ -271,7 +281,7 @@ def _time(stamp: re.Match[str], published: datetime) -> datetime | None:
     for year in (reference.year, reference.year - 1, reference.year + 1):
         try:
             candidate = datetime(year, month, day, hour, minute, tzinfo=zone).astimezone(UTC)
-        except ValueError:
+        except (ValueError, OverflowError):
             continue
         if candidate <= reference + timedelta(days=1):
             return candidate

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from claude_beacon.core.statuspage import PayloadError, records, text
+from claude_beacon.core.text import BODY_LIMIT, clean
 
 DOCUMENT = "/api/v1/summary"
 KEYS = ("ongoing_incidents", "in_progress_maintenances", "scheduled_maintenances")
@@ -121,7 +122,7 @@ def _common(row: Mapping[str, Any]) -> dict[str, Any]:
     update = {
         "id": f"{item_id}@{at}" if at else "",
         "status": text(row.get("status")),
-        "body": text(row.get("last_update_message")),
+        "body": clean(row.get("last_update_message"), BODY_LIMIT, newlines=True),
         "created_at": at,
     }
     return {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from claude_beacon.core.model import (
@@ -24,6 +24,7 @@ from claude_beacon.core.model import (
     Update,
     worst,
 )
+from claude_beacon.core.text import BODY_LIMIT, LINK_LIMIT, NAME_LIMIT, clean
 
 COMPONENT_LEVELS: Mapping[str, Level] = {
     "operational": Level.OPERATIONAL,
@@ -47,6 +48,12 @@ DOCUMENT_KEYS = ("status", "components", "incidents", "scheduled_maintenances")
 DOCUMENT_SHAPE = "a page object, status, components, incidents or scheduled maintenances"
 CAUTIOUS_LEVEL = Level.DEGRADED
 """What an enum value this code has never seen counts as: a problem, but not an outage."""
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+"""Times outside these are not a status page's: the field counts as missing. Far dates also
+overflow when shown in a local zone (year 9999 east of UTC, year 1 west of it)."""
+MAX_DIGITS = 40
+"""A longer JSON integer is no count or position a page sends: it reads as ``null``."""
 
 
 class PayloadError(ValueError):
@@ -75,12 +82,18 @@ def decode(body: bytes) -> dict[str, Any]:
     if head[:1].isalpha():
         raise PayloadError("got a text page instead of JSON", challenge=True)
     try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:  # nested too deep
+        data = json.loads(body, parse_int=_bounded_int)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # nested too deep
         raise PayloadError(f"invalid JSON ({exc})") from exc
     if not isinstance(data, dict):
         raise PayloadError(f"expected a JSON object, got {type(data).__name__}")
     return data
+
+
+def _bounded_int(digits: str) -> int | None:
+    """A JSON integer, or ``None`` for one too long to be a real field (Python refuses to
+    convert more than 4300 digits, and converting fewer still costs quadratic time)."""
+    return int(digits) if len(digits) <= MAX_DIGITS else None
 
 
 def parse_summary(body: bytes | Mapping[str, Any], source: SourceSpec, at: datetime) -> Reading:
@@ -96,7 +109,7 @@ def parse_summary(body: bytes | Mapping[str, Any], source: SourceSpec, at: datet
         return Reading(source=source, at=at, level=Level.UNKNOWN, failure=payload_failure(exc))
     warnings: list[str] = []
     page = mapping(data.get("page"))
-    page_url = text(page.get("url"))
+    page_url = clean(page.get("url"), LINK_LIMIT)
     all_components = _components(_list(data.get("components")), warnings)
     components = _watched(all_components, source.components, warnings)
     watched_ids = {c.id for c in components}
@@ -171,11 +184,15 @@ def parse_items(
 ) -> tuple[Item, ...]:
     """The ``incidents`` or ``scheduled_maintenances`` list -> items, resolved ones included."""
     sink: list[str] = [] if warnings is None else warnings
-    return tuple(
-        _item(row, kind, sink, page_url)
-        for row in rows
-        if isinstance(row, Mapping) and row.get("id")
-    )
+    items = []
+    for row in rows:
+        if not isinstance(row, Mapping) or not ident(row.get("id")):
+            continue
+        try:
+            items.append(_item(row, kind, sink, page_url))
+        except (ValueError, TypeError, OverflowError, ArithmeticError) as exc:
+            sink.append(f"one {kind.value} could not be read ({type(exc).__name__}), skipped")
+    return tuple(items)
 
 
 def parse_history(body: bytes) -> tuple[Item, ...]:
@@ -186,7 +203,7 @@ def parse_history(body: bytes) -> tuple[Item, ...]:
     data = decode(body)
     if "incidents" not in data and "scheduled_maintenances" not in data:
         raise PayloadError("JSON without 'incidents' or 'scheduled_maintenances'")
-    page_url = text(mapping(data.get("page")).get("url"))
+    page_url = clean(mapping(data.get("page")).get("url"), LINK_LIMIT)
     return parse_items(
         _list(data.get("incidents")), ItemKind.INCIDENT, page_url=page_url
     ) + parse_items(
@@ -196,18 +213,18 @@ def parse_history(body: bytes) -> tuple[Item, ...]:
 
 def _components(rows: Sequence[Any], warnings: list[str]) -> tuple[Component, ...]:
     groups = {
-        str(row["id"]): text(row.get("name"))
+        ident(row.get("id")): text(row.get("name"))
         for row in rows
-        if isinstance(row, Mapping) and row.get("group") and row.get("id")
+        if isinstance(row, Mapping) and row.get("group") and ident(row.get("id"))
     }
     ordered = sorted(
-        (row for row in rows if isinstance(row, Mapping) and row.get("id")),
-        key=lambda row: (str(row.get("group_id") or ""), _int(row.get("position"))),
+        (row for row in rows if isinstance(row, Mapping) and ident(row.get("id"))),
+        key=lambda row: (ident(row.get("group_id")), _int(row.get("position"))),
     )
-    parents_with_children = {str(r.get("group_id")) for r in ordered if r.get("group_id")}
+    parents_with_children = {ident(r.get("group_id")) for r in ordered if r.get("group_id")}
     components = []
     for row in ordered:
-        component_id = str(row["id"])
+        component_id = ident(row.get("id"))
         # A group's status only rolls up its children; count the children instead, unless the
         # list was trimmed and the group stands alone.
         if component_id in groups and component_id in parents_with_children:
@@ -219,7 +236,7 @@ def _components(rows: Sequence[Any], warnings: list[str]) -> tuple[Component, ..
                 name=text(row.get("name")) or component_id,
                 level=_level(COMPONENT_LEVELS, status, "component status", warnings),
                 status=status,
-                group=groups.get(str(row.get("group_id") or "")),
+                group=groups.get(ident(row.get("group_id"))),
             )
         )
     return tuple(components)
@@ -261,16 +278,17 @@ def _item(row: Mapping[str, Any], kind: ItemKind, warnings: list[str], page_url:
         key=lambda u: (u.at is not None, u.at or datetime.min),
         reverse=True,
     )
+    item_id = ident(row.get("id"))
     return Item(
-        id=str(row["id"]),
+        id=item_id,
         kind=kind,
-        name=text(row.get("name")) or str(row["id"]),
+        name=text(row.get("name")) or item_id,
         status=status,
         impact=impact,
         level=_level(IMPACT_LEVELS, impact, "impact", warnings),
         url=_link(row, page_url),
         updates=tuple(updates),
-        component_ids=tuple(str(c.get("id")) for c in components if c.get("id")),
+        component_ids=tuple(ident(c.get("id")) for c in components if ident(c.get("id"))),
         component_names=tuple(text(c.get("name")) for c in components if c.get("name")),
         started_at=parse_time(row.get("started_at") or row.get("created_at")),
         updated_at=parse_time(row.get("updated_at")),
@@ -281,30 +299,32 @@ def _item(row: Mapping[str, Any], kind: ItemKind, warnings: list[str], page_url:
 
 def _update(row: Mapping[str, Any]) -> Update:
     return Update(
-        id=str(row.get("id") or ""),
+        id=ident(row.get("id")),
         status=text(row.get("status")),
-        body=text(row.get("body")).replace("\r\n", "\n").strip(),
+        body=clean(row.get("body"), BODY_LIMIT, newlines=True),
         at=parse_time(row.get("display_at") or row.get("created_at")),
     )
 
 
 def _link(row: Mapping[str, Any], page_url: str) -> str | None:
     """The item's public page: its shortlink, else ``<page>/incidents/<id>``; only web links."""
-    link = text(row.get("shortlink"))
+    link = clean(row.get("shortlink"), LINK_LIMIT)
     if not link and page_url:
-        link = f"{page_url.rstrip('/')}/incidents/{row['id']}"
+        link = f"{page_url.rstrip('/')}/incidents/{ident(row.get('id'))}"
     return link if link.startswith(("https://", "http://")) else None
 
 
 def parse_time(value: Any) -> datetime | None:
-    """An ISO-8601 timestamp -> an aware datetime; anything else -> ``None``."""
-    if not isinstance(value, str) or not value:
+    """An ISO-8601 timestamp from 2000 to 2100 -> an aware datetime; anything else -> ``None``."""
+    if not isinstance(value, str) or not value or len(value) > 64:
         return None
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        if parsed.tzinfo is None or not EARLIEST <= parsed < LATEST:
+            return None
+    except (ValueError, OverflowError):
         return None
-    return parsed if parsed.tzinfo is not None else None
+    return parsed
 
 
 def _level(table: Mapping[str, Level], value: Any, what: str, warnings: list[str]) -> Level:
@@ -329,7 +349,15 @@ def records(value: Any) -> list[Mapping[str, Any]]:
 
 
 def text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+    """A name, title or word from the payload, cleaned and capped; not a string -> ``""``."""
+    return clean(value, NAME_LIMIT)
+
+
+def ident(value: Any) -> str:
+    """An id as text: a string or a (bounded) number, cleaned and capped; else ``""``."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return clean(str(value), NAME_LIMIT)
+    return clean(value, NAME_LIMIT)
 
 
 def _int(value: Any) -> int:

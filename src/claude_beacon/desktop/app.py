@@ -349,7 +349,9 @@ def setup_file_logging() -> None:
     except OSError as exc:
         root.warning("cannot write a log file (%s)", exc)
         return
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    from claude_beacon.render.printable import PrintableFormatter
+
+    handler.setFormatter(PrintableFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     if root.getEffectiveLevel() > logging.INFO:
         root.setLevel(logging.INFO)  # the terminal handler keeps its own, quieter level

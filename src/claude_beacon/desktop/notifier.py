@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 from claude_beacon.core.alerts import NotifyRules, OtherModels, quiet, should_notify
 from claude_beacon.core.model import Event, Level, Snapshot, SourceSpec
+from claude_beacon.core.text import shown
 from claude_beacon.render import wording
 from claude_beacon.store.state import StateStore
 
@@ -109,23 +110,34 @@ def compose(batch: Sequence[Event], other_models: str = OtherModels.QUIET) -> li
     if len(batch) < BURST_SIZE:
         return [
             Notice(
-                wording.headline(e),
-                wording.detail(e),
+                shown(wording.headline(e), TITLE_LIMIT),
+                _lines(wording.detail(e)),
                 f"{e.source_key}|{e.subject_id}",
                 e.level,
                 quiet(e, other_models),
             )
             for e in batch
         ]
-    sources = sorted({e.source_name for e in batch})
-    title = f"{' & '.join(sources)}: {len(batch)} status updates"
+    sources = sorted({wording.trim(e.source_name, 40) for e in batch})
+    title = shown(f"{' & '.join(sources[:3])}: {len(batch)} status updates", TITLE_LIMIT)
     lines = [f"{wording.WHAT_HAPPENED[e.kind].capitalize()}: {e.title}" for e in batch[:6]]
     if len(batch) > 6:
         lines.append(f"…and {len(batch) - 6} more")
     level = max(e.level for e in batch)
     hushed = all(quiet(e, other_models) for e in batch)
-    body = "\n".join(wording.trim(line, 90) for line in lines)
+    body = _lines("\n".join(wording.trim(line, 90) for line in lines))
     return [Notice(title, body, "", level, hushed)]
+
+
+TITLE_LIMIT = 100
+"""Characters of a notification's title."""
+BODY_LINE_LIMIT = 300
+"""Characters of each line of a notification's text (the detail trims the update itself)."""
+
+
+def _lines(text: str) -> str:
+    """Text for a notification: at most eight lines, each printable and capped."""
+    return "\n".join(shown(line, BODY_LINE_LIMIT) for line in text.split("\n")[:8])
 
 
 OnAction = Callable[[str, str | None], None]

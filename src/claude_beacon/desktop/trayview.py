@@ -13,8 +13,13 @@ from urllib.parse import urlsplit
 
 from claude_beacon.core.impact import model_notes
 from claude_beacon.core.model import Level, Reading, Snapshot
+from claude_beacon.core.text import shown
 from claude_beacon.render import wording
 
+MENU_LINE_LIMIT = 100
+"""Characters of one menu line: a long name is cut, never widens the menu off the screen."""
+MENU_ITEMS_LIMIT = 40
+"""Components or items listed for one source; the rest are counted in one line."""
 TOOLTIP_LIMIT = 127
 """Windows truncates notification-area tooltips at 127 characters."""
 
@@ -68,7 +73,7 @@ def tooltip(snapshot: Snapshot, notes: tuple[str, ...] = (), now: datetime | Non
     else:
         text = " · ".join(_source_line(snapshot, r, now) for r in snapshot.readings)
     text = " · ".join((text, *notes))
-    return wording.trim(text, TOOLTIP_LIMIT)
+    return shown(wording.trim(text[: TOOLTIP_LIMIT * 8], TOOLTIP_LIMIT), TOOLTIP_LIMIT)
 
 
 def _source_line(snapshot: Snapshot, reading: Reading, now: datetime | None) -> str:
@@ -85,9 +90,10 @@ def _source_line(snapshot: Snapshot, reading: Reading, now: datetime | None) -> 
         return f"{name}: {level.label} — {notes[0]}"
     if level is Level.OPERATIONAL:
         return f"{name}: all systems operational"
-    affected = [c.name for c in reading.problem_components]
+    affected = [wording.trim(c.name, 40) for c in reading.problem_components[:3]]
     if not affected:
-        affected = [i.name for i in reading.incidents] or [m.name for m in reading.maintenances]
+        items = reading.incidents or reading.maintenances
+        affected = [wording.trim(i.name, 40) for i in items[:3]]
     what = ", ".join(affected[:2]) + (f" +{len(affected) - 2}" if len(affected) > 2 else "")
     starts = [i.started_at for i in reading.incidents if i.started_at]
     since = f" (since {wording.local_time(min(starts), now)})" if starts else ""
@@ -138,7 +144,13 @@ def menu(
     entries.append(Entry("Open settings", Action.SETTINGS))
     entries.append(SEPARATOR)
     entries.append(Entry("Quit", Action.QUIT))
-    return tuple(entries)
+    return tuple(_fitted(entry) for entry in entries)
+
+
+def _fitted(entry: Entry) -> Entry:
+    """The entry and its children as a menu can show them: printable, one line, not too long."""
+    children = tuple(_fitted(child) for child in entry.children)
+    return replace(entry, text=shown(entry.text, MENU_LINE_LIMIT), children=children)
 
 
 def _reading_entries(
@@ -150,14 +162,16 @@ def _reading_entries(
         return [Entry(f"{prefix}unknown — {wording.trim(reading.failure.message, 70)}")]
     entries = [Entry(f"{name}: {reading.level.label}")] if named else []
     indent = "    " if named else ""
-    for component in reading.components:
+    for component in reading.components[:MENU_ITEMS_LIMIT]:
         symbol = wording.SYMBOLS[component.level]
         entries.append(Entry(f"{indent}{symbol} {component.name}: {component.level.label}"))
-    for incident in reading.incidents:
+    if len(reading.components) > MENU_ITEMS_LIMIT:
+        entries.append(Entry(f"{indent}…and {len(reading.components) - MENU_ITEMS_LIMIT} more"))
+    for incident in reading.incidents[:MENU_ITEMS_LIMIT]:
         text = f"{indent}Incident: {wording.trim(incident.name, 60)} ({incident.status})"
         entries.append(Entry(text, Action.OPEN_URL, url=incident.url))
     entries.extend(Entry(f"{indent}{wording.trim(note, 90)}") for note in notes)
-    for item in reading.maintenances:
+    for item in reading.maintenances[:MENU_ITEMS_LIMIT]:
         when = wording.window(item.scheduled_for, item.scheduled_until, now)
         label = "Maintenance now" if item.in_progress else "Maintenance"
         text = f"{indent}{label}: {wording.trim(item.name, 50)}" + (f" ({when})" if when else "")

@@ -7,13 +7,13 @@ the notifications; each run has a timeout, and a failure is logged with what wen
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import subprocess
 from collections.abc import Sequence
 
 from claude_beacon.core.model import Event, Snapshot
+from claude_beacon.core.text import clean
 from claude_beacon.render import wire
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class HookSink:
             self._run(event)
 
     def _run(self, event: Event) -> None:
-        payload = json.dumps(wire.event_json(event), ensure_ascii=False)
+        payload = wire.dumps(wire.event_json(event))
         env = os.environ | {
             "CLAUDE_BEACON_EVENT": event.kind.value,
             "CLAUDE_BEACON_SOURCE": _env_value(event.source_name),
@@ -63,5 +63,5 @@ class HookSink:
 
 
 def _env_value(text: str) -> str:
-    """Environment values cannot hold NUL, and need not hold a whole novel."""
-    return text.replace("\0", "")[:ENV_LIMIT]
+    """Environment values cannot hold NUL or a lone surrogate, and need not hold a novel."""
+    return clean(text, ENV_LIMIT)

@@ -96,6 +96,8 @@ class Poller:
         self._lock = threading.Lock()
         self._snapshot = Snapshot(at=wall())
         self._thread: threading.Thread | None = None
+        self.errors = 0
+        """Rounds, polls and job rounds that failed on an unexpected error, since the start."""
 
     @property
     def snapshot(self) -> Snapshot:
@@ -160,7 +162,7 @@ class Poller:
                 next_job = min(self._job_due.values(), default=RUNNING)
             due = [s for s in self.config.sources if self._due[s.key] <= now]
             if due:
-                self.poll_once(due)
+                self._round_guarded(due)
                 continue
             wait = min(min(self._due.values()), next_job, now + MAX_WAIT) - now
             if self._wake.wait(max(0.0, wait)):
@@ -173,11 +175,23 @@ class Poller:
                             if due_at != RUNNING:
                                 self._job_due[name] = 0.0
 
+    def _round_guarded(self, due: list[SourceSpec]) -> None:
+        """One round; what escapes every guard below costs this round, never the loop."""
+        try:
+            self.poll_once(due)
+        except Exception:
+            self.errors += 1
+            log.exception("a polling round failed unexpectedly (%d so far)", self.errors)
+            retry = self.clock() + self.config.cadence.interval
+            for source in due:  # not at once again: a round that always fails must not spin
+                self._due[source.key] = max(self._due[source.key], retry)
+
     def _run_job(self, name: str) -> None:
         job = self._jobs[name]
         try:
             delay = job.run_once()
         except Exception:  # a bug costs one round, never the job
+            self.errors += 1
             log.exception("%s: a round failed unexpectedly", name)
             delay = self.config.cadence.interval
         with self._job_lock:
@@ -217,11 +231,16 @@ class Poller:
         try:
             return self._poll(source)
         except Exception as exc:  # a bug must cost one poll, never the loop
+            self.errors += 1
             log.exception("polling %s failed unexpectedly", source.name)
-            failure = Failure(FailureKind.BAD_PAYLOAD, f"internal error: {exc!r}")
+            failure = Failure(FailureKind.BAD_PAYLOAD, f"internal error: {type(exc).__name__}")
             memory = self.store.memory(source.key)
             reading = failed_reading(source, self.wall(), failure)
-            diff = core_events.diff(memory, reading, self.wall(), down_after=DOWN_AFTER)
+            try:
+                diff = core_events.diff(memory, reading, self.wall(), down_after=DOWN_AFTER)
+            except Exception:  # the memory itself is what fails: keep it, tell nothing
+                log.exception("%s: its memory could not take a failed reading", source.name)
+                return Outcome(reading, (), memory)
             return Outcome(reading, diff.events, diff.memory)
 
     def _poll(self, source: SourceSpec) -> Outcome:

@@ -6,7 +6,6 @@ The first round prints the whole state, as ``status`` would; each event after th
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
@@ -45,7 +44,7 @@ class TerminalSink:
             self._first = False
         for event in events:
             if self.as_json:
-                lines.append(json.dumps(wire.event_json(event), ensure_ascii=False))
+                lines.append(wire.dumps(wire.event_json(event)))
             else:
                 lines.append(terminal.event_text(event, self.colour))
         if not lines:

@@ -18,6 +18,7 @@ from claude_beacon.config.settings import Config
 from claude_beacon.core.model import Snapshot
 from claude_beacon.core.probes import ProbeResult, ProbeRole
 from claude_beacon.core.serving import Serving, serving, serving_note
+from claude_beacon.core.text import printable, shown
 from claude_beacon.core.verdict import Verdict
 from claude_beacon.render import terminal, wire
 
@@ -81,13 +82,13 @@ def as_text(
         lines.append("  (no checks configured)")
     names = [p.name for p in probes]
     # Two checks of one host (the edge and the key's check, or loopback in a test) by URL.
-    labels = [p.url if names.count(p.name) > 1 else p.name for p in probes]
+    labels = [shown(p.url if names.count(p.name) > 1 else p.name, 80) for p in probes]
     width = max((len(label) for label in labels), default=0)
     for probe, label in zip(probes, labels, strict=True):
         lines.append(f"  {label:<{width}}  {_outcome(probe)}")
         if timings := _timings(probe):  # a check that failed before any step has none
             lines.append(f"  {'':<{width}}  {timings}")
-    return "\n".join(lines)
+    return printable("\n".join(lines), newlines=True)
 
 
 def failed(probe: ProbeResult) -> bool:

@@ -61,6 +61,12 @@ class Step:
     links: tuple[Link, ...] = ()
 
 
+SHOWN_ROWS = 100
+"""Components or items of one source the guide lists."""
+NAME_WIDTH = 200
+"""Characters of a name, a status or an impact on the page."""
+
+
 def checklist(status_page: str) -> tuple[Step, ...]:
     """Practice, in the order it pays off when Claude seems down."""
     return (
@@ -219,28 +225,28 @@ def _level_colour(level: Level) -> str:
 
 def _reading(reading: Reading, now: datetime | None) -> dict[str, Any]:
     return {
-        "name": reading.source.name,
+        "name": _name(reading.source.name),
         "level": reading.level.label,
-        "error": reading.failure.message if reading.failure else None,
+        "error": wording.trim(reading.failure.message, 400) if reading.failure else None,
         "limitations": reading.limitations,
         "components": [
-            {"name": c.name, "level": c.level.label, "colour": _level_colour(c.level)}
-            for c in reading.components
+            {"name": _name(c.name), "level": c.level.label, "colour": _level_colour(c.level)}
+            for c in reading.components[:SHOWN_ROWS]
         ],
-        "incidents": [_item(i, now) for i in reading.incidents],
-        "maintenances": [_item(m, now) for m in reading.maintenances],
+        "incidents": [_item(i, now) for i in reading.incidents[:SHOWN_ROWS]],
+        "maintenances": [_item(m, now) for m in reading.maintenances[:SHOWN_ROWS]],
     }
 
 
 def _item(item: Item, now: datetime | None) -> dict[str, Any]:
     latest = item.latest
     return {
-        "name": item.name,
+        "name": _name(item.name),
         "url": safe_url(item.url),
-        "status": item.status,
-        "impact": item.impact,
+        "status": _name(item.status),
+        "impact": _name(item.impact),
         "since": wording.local_time(item.started_at, now),
-        "components": ", ".join(item.component_names),
+        "components": wording.trim(", ".join(item.component_names[:20]), NAME_WIDTH * 4),
         "latest": wording.trim(latest.body, 1200) if latest else "",
         "window": wording.window(item.scheduled_for, item.scheduled_until, now),
     }
@@ -253,12 +259,16 @@ def _past(item: Item) -> dict[str, Any]:
         minutes = round((ended - item.started_at).total_seconds() / 60)
         lasted = f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
     return {
-        "name": item.name,
+        "name": _name(item.name),
         "url": safe_url(item.url),
-        "impact": item.impact,
+        "impact": _name(item.impact),
         "started": wording.local_time(item.started_at),
         "lasted": lasted,
     }
+
+
+def _name(text: str) -> str:
+    return wording.trim(text, NAME_WIDTH)
 
 
 def _ms(value: float | None) -> str:

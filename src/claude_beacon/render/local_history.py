@@ -8,6 +8,7 @@ from typing import Any
 
 from claude_beacon.config.settings import Config
 from claude_beacon.core.model import Level
+from claude_beacon.core.text import shown
 from claude_beacon.core.uptime import Uptime
 from claude_beacon.render import wording
 from claude_beacon.store.history import History, PastEvent
@@ -55,18 +56,20 @@ def as_text(report: HistoryReport) -> str:
         if isinstance(moment, PastEvent):
             what = moment.kind.replace("_", " ")
             when = wording.local_time(moment.at)
-            lines.append(f"  {when}  {moment.source}: {what} — {moment.title}")
+            lines.append(f"  {when}  {shown(moment.source)}: {shown(what)} — {shown(moment.title)}")
         else:
             at, source, component, level = moment
-            subject = f"{source}: {component}" if component else source
+            subject = f"{shown(source)}: {shown(component)}" if component else shown(source)
             lines.append(f"  {wording.local_time(at)}  {subject} {wording.state_phrase(level)}")
     if not report.changes and not report.events:
         lines.append("  nothing yet (the tray and `watch` record what they see)")
     for source, per in report.uptimes.items():
-        lines.append(f"Uptime of {source} ({' / '.join(WINDOWS)}), while this machine watched:")
+        lines.append(
+            f"Uptime of {shown(source)} ({' / '.join(WINDOWS)}), while this machine watched:"
+        )
         for component, values in per.items():
             figures = " / ".join(percent(u.ratio) for u in values)
-            lines.append(f"  {component or '(overall)'}: {figures}")
+            lines.append(f"  {shown(component) or '(overall)'}: {figures}")
     return "\n".join(lines)
 
 

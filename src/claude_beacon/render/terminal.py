@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from claude_beacon.core.model import Event, Item, Level, Snapshot
+from claude_beacon.core.text import printable, shown
 from claude_beacon.render import wording
 
 EXIT_CODES = {
@@ -27,6 +28,10 @@ COLOURS = {
 }
 RESET = "\033[0m"
 BOLD = "\033[1m"
+NAME_WIDTH = 60
+"""Columns a component's name may take: a longer one is cut, and pads no other line."""
+LINE_LIMIT = 200
+"""Characters of any other one field on a line: a title, a status, a message, a link."""
 
 
 def exit_code(snapshot: Snapshot) -> int:
@@ -39,30 +44,31 @@ def status_text(snapshot: Snapshot, colour: bool = False) -> str:
 
     lines = []
     for reading in snapshot.readings:
-        name = reading.source.name + (" (alternative)" if reading.source.alternative else "")
+        name = shown(reading.source.name) + (" (alternative)" if reading.source.alternative else "")
         head = f"{name}: {paint(reading.level, reading.level.label)}"
         if reading.failure:
-            lines.append(f"{head} — {reading.failure.message}")
+            lines.append(f"{head} — {shown(reading.failure.message, LINE_LIMIT)}")
             continue
         if reading.description:
-            head += f" ({reading.description})"
+            head += f" ({shown(reading.description, LINE_LIMIT)})"
         lines.append(f"{BOLD}{head}{RESET}" if colour else head)
-        lines.extend(f"  Read {limit}." for limit in reading.limitations)
-        width = max((len(c.name) for c in reading.components), default=0)
-        for component in reading.components:
+        lines.extend(f"  Read {shown(limit, LINE_LIMIT)}." for limit in reading.limitations)
+        names = [shown(c.name, NAME_WIDTH) for c in reading.components]
+        width = max(map(len, names), default=0)
+        for component, component_name in zip(reading.components, names, strict=True):
             symbol = paint(component.level, wording.SYMBOLS[component.level])
             label = paint(component.level, component.level.label)
-            lines.append(f"  {symbol} {component.name.ljust(width)}  {label}")
+            lines.append(f"  {symbol} {component_name.ljust(width)}  {label}")
         for item in reading.incidents:
             lines.extend(_item_lines(item, paint))
         for item in reading.maintenances:
             lines.extend(_item_lines(item, paint))
-        lines.extend(f"  note: {w}" for w in reading.warnings)
+        lines.extend(f"  note: {shown(w, LINE_LIMIT)}" for w in reading.warnings)
     level, first = snapshot.overall, snapshot.primary
     if len(snapshot.readings) > 1:
         line = f"Overall: {paint(level, level.label)}"
         if first is not None and not first.ok:
-            line += f" — {first.source.name}'s status page could not be read"
+            line += f" — {shown(first.source.name)}'s status page could not be read"
         lines.append(line)
     return "\n".join(lines)
 
@@ -70,23 +76,31 @@ def status_text(snapshot: Snapshot, colour: bool = False) -> str:
 def _item_lines(item: Item, paint: Any) -> list[str]:
     if item.kind.value == "maintenance":
         when = wording.window(item.scheduled_for, item.scheduled_until)
-        head = f"  Maintenance ({item.status.replace('_', ' ')}{', ' + when if when else ''}): "
+        status = shown(item.status.replace("_", " "), LINE_LIMIT)
+        head = f"  Maintenance ({status}{', ' + when if when else ''}): "
     else:
         since = wording.local_time(item.started_at)
-        head = f"  Incident ({item.status}, {item.impact} impact, since {since}): "
-    lines = [head + paint(item.level, item.name)]
+        status, impact = shown(item.status, LINE_LIMIT), shown(item.impact, LINE_LIMIT)
+        head = f"  Incident ({status}, {impact} impact, since {since}): "
+    lines = [head + paint(item.level, shown(item.name, LINE_LIMIT))]
     if item.latest and item.latest.body:
-        lines.append(f"    {wording.trim(item.latest.body, 200)}")
+        lines.append(f"    {shown(wording.trim(item.latest.body, 200), LINE_LIMIT)}")
     if item.url:
-        lines.append(f"    {item.url}")
+        lines.append(f"    {shown(item.url, LINE_LIMIT)}")
     return lines
 
 
 def event_text(event: Event, colour: bool = False) -> str:
     when = wording.local_time(event.at)
-    head = wording.headline(event)
+    head = shown(wording.headline(event), LINE_LIMIT)
     if colour:
         head = f"{COLOURS[event.level]}{head}{RESET}"
-    body = wording.detail(event).replace("\n", "\n    ")
-    link = f"\n    {event.url}" if event.url else ""
+    detail = "\n".join(shown(line, LINE_LIMIT * 2) for line in wording.detail(event).split("\n"))
+    body = detail.replace("\n", "\n    ")
+    link = f"\n    {shown(event.url, LINE_LIMIT)}" if event.url else ""
     return f"[{when}] {head}\n    {body}{link}"
+
+
+def text_lines(text: str) -> str:
+    """Text of several lines, each printable: for output put together elsewhere."""
+    return printable(text, newlines=True)

@@ -5,11 +5,19 @@ Field names and meanings are documented in the README; add fields, never rename 
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
 from claude_beacon.core.impact import incident_fields
 from claude_beacon.core.model import Event, Item, Reading, Snapshot
+from claude_beacon.core.text import NAME_LIMIT, SHOWN_BODY_LIMIT, cap, json_safe
+
+
+def dumps(document: Any, indent: int | None = None) -> str:
+    """JSON as the commands print it: readable non-ASCII text, but no C1 or bidi control,
+    line separator or lone surrogate raw (each is a ``\\uXXXX`` escape)."""
+    return json_safe(json.dumps(document, indent=indent, ensure_ascii=False))
 
 
 def status_json(snapshot: Snapshot) -> dict[str, Any]:
@@ -69,7 +77,11 @@ def _item_json(item: Item) -> dict[str, Any]:
         "scheduled_until": _iso(item.scheduled_until),
         "latest_update": None
         if latest is None
-        else {"status": latest.status, "body": latest.body, "at": _iso(latest.at)},
+        else {
+            "status": latest.status,
+            "body": cap(latest.body, SHOWN_BODY_LIMIT),
+            "at": _iso(latest.at),
+        },
     }
 
 
@@ -80,8 +92,8 @@ def event_json(event: Event) -> dict[str, Any]:
         "source_url": event.source_key,
         "id": event.subject_id,
         "event_id": event.id,
-        "title": event.title,
-        "body": event.body,
+        "title": cap(event.title, NAME_LIMIT),
+        "body": cap(event.body, SHOWN_BODY_LIMIT),
         "level": event.level.key,
         "status": event.status,
         "components": list(event.components),

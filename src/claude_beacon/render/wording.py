@@ -43,8 +43,11 @@ def local_time(moment: datetime | None, now: datetime | None = None) -> str:
     """``14:02`` today, ``Tue 14:02`` within a week, ``2026-11-02 14:02`` otherwise."""
     if moment is None:
         return "?"
-    local = moment.astimezone()
-    today = (now or datetime.now(local.tzinfo)).astimezone()
+    try:
+        local = moment.astimezone()
+        today = (now or datetime.now(local.tzinfo)).astimezone()
+    except (OverflowError, ValueError, OSError):  # a far date has no local time here
+        return "?"
     if local.date() == today.date():
         return local.strftime("%H:%M")
     if abs((local.date() - today.date()).days) < 7:
@@ -59,8 +62,11 @@ def window(starts: datetime | None, ends: datetime | None, now: datetime | None 
     begin = local_time(starts, now)
     if ends is None:
         return f"from {begin}"
-    same_day = starts.astimezone().date() == ends.astimezone().date()
-    end = ends.astimezone().strftime("%H:%M") if same_day else local_time(ends, now)
+    try:
+        same_day = starts.astimezone().date() == ends.astimezone().date()
+        end = ends.astimezone().strftime("%H:%M") if same_day else local_time(ends, now)
+    except (OverflowError, ValueError, OSError):
+        return f"from {begin}"
     return f"{begin}–{end}"
 
 

@@ -18,18 +18,29 @@ import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from claude_beacon.core.model import Event, EventKind, Level, Snapshot
+from claude_beacon.core.text import NAME_LIMIT, SHOWN_BODY_LIMIT, clean
 from claude_beacon.core.uptime import Change, Span, Uptime, timeline, uptime
+from claude_beacon.store.rows import (
+    PastEvent as PastEvent,
+)
+from claude_beacon.store.rows import (
+    read_changes,
+    read_events,
+    read_level_changes,
+    read_spans,
+)
 
 log = logging.getLogger(__name__)
 CACHE_KIB = 256
 """SQLite's page cache for the history (its default is 2 MiB): the file is small and mostly
 appended to, and a resident cache that grows with it would read as a slow leak."""
 KEEP = timedelta(days=90)
+EVENTS_PER_SOURCE_PER_DAY = 500
+"""Beyond this, a source's events of the last day are not kept: bounds a page that rewords."""
 SPAN_GAP = timedelta(minutes=5)
 """A record later than this after the previous one starts a new span: the app was not watching."""
 BUSY_SECONDS = 10.0
@@ -70,15 +81,6 @@ CREATE TABLE IF NOT EXISTS spans (start REAL, end REAL);
 """
 """Version 1 added ``events.identity`` (what makes two rows the same event) and
 ``events.writers`` (the processes that reported it); ``_migrate`` brings older files along."""
-
-
-@dataclass(frozen=True)
-class PastEvent:
-    at: datetime
-    kind: str
-    source: str
-    title: str
-    body: str
 
 
 class History:
@@ -146,7 +148,11 @@ class History:
         to one keeps an update that really was posted twice with the same words twice.
         """
         kind, source = event.kind.value, event.source_name
-        identity = _identity(kind, source, event.subject_id, event.title, event.body)
+        title, body = (
+            clean(event.title, NAME_LIMIT),
+            clean(event.body, SHOWN_BODY_LIMIT, newlines=True),
+        )
+        identity = _identity(kind, source, event.subject_id, title, body)
         near = (KEEP if kind in ONCE_PER_SUBJECT else SAME_EVENT_WITHIN).total_seconds()
         same = db.execute(
             "SELECT rowid FROM events WHERE identity = ? AND abs(at - ?) <= ?"
@@ -159,9 +165,15 @@ class History:
                 (self._writer.lstrip(), same[0]),
             )
             return
+        (count,) = db.execute(
+            "SELECT count(*) FROM events WHERE source = ? AND at > ?", (source, now - 86400)
+        ).fetchone()
+        if count >= EVENTS_PER_SOURCE_PER_DAY:
+            log.warning("%s: over %d events in a day, not all kept", source, count)
+            return
         db.execute(
             "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (now, kind, source, event.subject_id, event.title, event.body, identity, self._writer),
+            (now, kind, source, event.subject_id, title, body, identity, self._writer),
         )
 
     def uptimes(
@@ -198,7 +210,7 @@ class History:
                 "SELECT at, kind, source, title, body FROM events WHERE at >= ? ORDER BY at",
                 (since.timestamp(),),
             ).fetchall()
-        return [PastEvent(_time(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+        return read_events(rows)
 
     def level_changes(self, since: datetime) -> list[tuple[datetime, str, str, Level]]:
         with self._lock:
@@ -209,7 +221,7 @@ class History:
                 "SELECT at, source, component, level FROM levels WHERE at >= ? ORDER BY at",
                 (since.timestamp(),),
             ).fetchall()
-        return [(_time(r[0]), r[1], r[2], Level(r[3])) for r in rows]
+        return read_level_changes(rows)
 
     def close(self) -> None:
         with self._lock:
@@ -270,7 +282,7 @@ class History:
     @staticmethod
     def _spans(db: sqlite3.Connection) -> list[Span]:
         rows = db.execute("SELECT start, end FROM spans ORDER BY start").fetchall()
-        return [Span(_time(start), _time(end)) for start, end in rows]
+        return read_spans(rows)
 
     @staticmethod
     def _components(db: sqlite3.Connection, source: str) -> list[str]:
@@ -285,7 +297,7 @@ class History:
             "SELECT at, level FROM levels WHERE source = ? AND component = ? ORDER BY at",
             (source, component),
         ).fetchall()
-        return [Change(_time(at), Level(level)) for at, level in rows]
+        return read_changes(rows)
 
 
 def _add_level(
@@ -386,7 +398,3 @@ def _merge_spans(db: sqlite3.Connection) -> None:
             merged.append([start, end])
     db.execute("DELETE FROM spans")
     db.executemany("INSERT INTO spans VALUES (?, ?)", merged)
-
-
-def _time(stamp: float) -> datetime:
-    return datetime.fromtimestamp(stamp, UTC)
