@@ -216,7 +216,9 @@ class _Handler(BaseHTTPRequestHandler):
             if etag in self.headers.get("If-None-Match", ""):
                 self._send(304, b"", reply.content_type, extra, record)
                 return
-            if "gzip" in self.headers.get("Accept-Encoding", "") and len(body) > GZIP_ABOVE:
+            encoded = any(name.lower() == "content-encoding" for name, _ in extra)
+            asked = "gzip" in self.headers.get("Accept-Encoding", "")
+            if asked and len(body) > GZIP_ABOVE and not encoded:
                 body = gzip.compress(body, mtime=0)
                 extra += [("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")]
         self._send(reply.status, body, reply.content_type, extra, record)
