@@ -299,7 +299,7 @@ def _diagnostics(table: Any, where: str) -> DiagnosticsSettings:
     interval = _seconds(table, "interval", default.interval, f"{where}: diagnostics")
     targets = (*lists["claude"], *lists["internet"], str(table.get("api_check", default.api_check)))
     remote = [u for u in targets if u and not is_loopback(u)]
-    if interval < MIN_REMOTE_INTERVAL and remote:
+    if enabled and interval < MIN_REMOTE_INTERVAL and remote:
         raise ConfigError(
             f"{where}: diagnostics.interval: expected at least {MIN_REMOTE_INTERVAL:g} seconds"
             f" for remote targets, got {interval:g}"
