@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum, IntEnum
 
+from claude_beacon.core.urls import redact
+
 
 class Level(IntEnum):
     """Health, ordered so that the worst of several is their ``max``.
@@ -94,8 +96,9 @@ class SourceSpec:
 
     @property
     def key(self) -> str:
-        """Identity used for persisted state: the URL, which outlives a renamed source."""
-        return self.url.rstrip("/").lower()
+        """Identity used for persisted state: the URL, which outlives a renamed source; without
+        its credentials, as it is stored and sent."""
+        return redact(self.url).rstrip("/").lower()
 
 
 def primary_of(sources: Iterable[SourceSpec]) -> SourceSpec | None:
