@@ -2,9 +2,10 @@
 
 Serves, on 127.0.0.1, a summary that inflates to ``--gib`` GiB: once as ``gzip, gzip`` (a few
 KB on the wire) and once as a single gzip (a few MB), and runs ``claude-beacon status --json``
-against each in a fresh process. Prints peak RSS (``ru_maxrss``, the largest child so far) and CPU seconds.
-The bound: the body is decoded chunk by chunk under ``MAX_BYTES`` (8 MiB), so the peak is the
-process's baseline plus at most that, whatever the ratio; stacked encodings are refused unread.
+against each in a fresh process. Prints peak RSS (``ru_maxrss``, the largest child so far)
+and CPU seconds. The bound: the body is decoded chunk by chunk under ``MAX_BYTES`` (8 MiB),
+so the peak is the process's baseline plus at most that, whatever the ratio; stacked
+encodings are refused unread.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.statuspage_server import SUMMARY, Reply, StatuspageServer  # noqa: E402
+from tests.support.statuspage_server import SUMMARY, Reply, StatuspageServer
 
 CHUNK = b"\x00" * (16 * 1024 * 1024)
 

@@ -37,7 +37,6 @@ MAX_INTERVAL = 86_400.0
 """The longest interval taken: a day. More is a typo, and would overflow a timer."""
 MAX_TIMEOUT = 60.0
 """The longest probe timeout taken; a probe round must end well within its interval."""
-MAX_HOOK_TIMEOUT = 600.0
 SOURCE_KINDS = tuple(PROVIDERS)
 
 
@@ -144,9 +143,7 @@ def parse(data: Mapping[str, Any], path: Path | None = None) -> Config:
         notify=_notify(data.get("notifications", {}), where),
         diagnostics=_diagnostics(data.get("diagnostics", {}), where),
         hooks=_hooks(data.get("hooks", {}), where),
-        hook_timeout=_seconds(
-            _table(data, "hooks"), "timeout", 10.0, f"{where}: hooks", most=MAX_HOOK_TIMEOUT
-        ),
+        hook_timeout=_seconds(_table(data, "hooks"), "timeout", 10.0, f"{where}: hooks", 600),
         webhooks=_webhooks(_table(data, "hooks").get("webhooks", []), where),
         path=path,
     )
@@ -307,9 +304,7 @@ def _diagnostics(table: Any, where: str) -> DiagnosticsSettings:
     return DiagnosticsSettings(
         enabled=enabled,
         interval=interval,
-        timeout=_seconds(
-            table, "timeout", default.timeout, f"{where}: diagnostics", most=MAX_TIMEOUT
-        ),
+        timeout=_seconds(table, "timeout", default.timeout, f"{where}: diagnostics", MAX_TIMEOUT),
         claude=lists["claude"],
         internet=lists["internet"],
         api_check=_target_url(
@@ -393,7 +388,7 @@ def _target_url(url: Any, key: str, where: str) -> str:
 
 
 def _seconds(
-    data: Mapping[str, Any], key: str, default: float, where: str, *, most: float = MAX_INTERVAL
+    data: Mapping[str, Any], key: str, default: float, where: str, most: float = MAX_INTERVAL
 ) -> float:
     """A positive, finite number of seconds up to ``most``: ``nan`` and ``inf`` are refused."""
     value = data.get(key, default)

@@ -55,7 +55,7 @@ def probe(target: Target, *, timeout: float = 5.0, ca_file: str | None = None) -
     secure = parts.scheme == "https"
     port = parts.port or (443 if secure else 80)
     timings: dict[str, float] = {}
-    context = ssl.create_default_context(cafile=ca_file) if secure else None
+    context = transport.trusted(ca_file) if secure else None
     proxied = _proxied(parts.scheme, host)
     try:
         if not proxied:

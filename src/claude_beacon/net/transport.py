@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 import ssl
+import threading
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -151,11 +153,7 @@ def client(
     A proxy variable that cannot be used (``socks4://``, ``ftp://``) would otherwise stop every
     request: the app says so once and connects directly rather than never polling.
     """
-    context = (
-        verify
-        if isinstance(verify, ssl.SSLContext)
-        else httpx.create_ssl_context(verify=verify, trust_env=trust_env)
-    )
+    context = verify if isinstance(verify, ssl.SSLContext) else _context(verify, trust_env)
     mounts: dict[str, httpx.BaseTransport | None] = {}
     if trust_env:
         for pattern, proxy in environment_proxies(urllib.request.getproxies_environment()).items():
@@ -172,6 +170,33 @@ def client(
         trust_env=False,
         **options,
     )
+
+
+def trusted(ca_file: str | None = None) -> ssl.SSLContext:
+    """The verifying context for ``ca_file`` (else the system's CAs), loaded once per process."""
+    key = (ca_file, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    return _cached(key, lambda: ssl.create_default_context(cafile=ca_file))
+
+
+def _context(verify: bool, trust_env: bool) -> ssl.SSLContext:
+    """httpx's context for ``verify``, loaded once per process and CA setting, not per client:
+    a CA bundle is parsed in milliseconds, and briefly holds a file open, each time."""
+    env = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")) if trust_env else ()
+    return _cached(
+        ("httpx", verify, trust_env, *env),
+        lambda: httpx.create_ssl_context(verify=verify, trust_env=trust_env),
+    )
+
+
+_contexts: dict[tuple[object, ...], ssl.SSLContext] = {}
+_contexts_lock = threading.Lock()
+
+
+def _cached(key: tuple[object, ...], load: Callable[[], ssl.SSLContext]) -> ssl.SSLContext:
+    with _contexts_lock:
+        if key not in _contexts:
+            _contexts[key] = load()
+        return _contexts[key]
 
 
 def environment_proxies(variables: Mapping[str, str]) -> dict[str, str | None]:
