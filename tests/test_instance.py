@@ -84,3 +84,28 @@ def test_the_running_copy_is_asked_to_show_itself(tmp_path: Path) -> None:
         assert first.stdout
         first.stdout.close()
     assert not ask_to_show(os.getpid())
+
+
+def test_a_lock_file_that_is_a_link_never_has_its_target_truncated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n")
+    link = tmp_path / "tray.lock"
+    link.symlink_to(precious)
+    lock = InstanceLock(link)
+    assert lock.acquire()  # runs, without the lock
+    lock.release()
+    assert precious.read_text() == "keep me\n"
+    assert "is a symbolic link" in capsys.readouterr().err
+
+
+def test_a_state_directory_that_cannot_be_created_is_said_not_raised(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Root may write to read-only directories: a path under a regular file fails for anyone."""
+    blocker = tmp_path / "state"
+    blocker.write_text("a file where the directory should be")
+    lock = InstanceLock(blocker / "claude-beacon" / "tray.lock")
+    assert lock.acquire()
+    assert lock.problem and "running without it" in capsys.readouterr().err

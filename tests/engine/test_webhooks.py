@@ -12,6 +12,7 @@ import pytest
 
 from claude_beacon.config.settings import Webhook
 from claude_beacon.core.model import Event, EventKind, Level, Snapshot
+from claude_beacon.engine import webhooks
 from claude_beacon.engine.dispatch import Dispatcher
 from claude_beacon.engine.webhooks import WebhookSink
 from tests.support.statuspage_server import Reply, StatuspageServer
@@ -96,3 +97,54 @@ def test_a_hanging_receiver_never_holds_up_another(receiver: StatuspageServer) -
     deliver(receiver, Webhook(f"{receiver.url}/slow"), Webhook(f"{receiver.url}/fast"), expect=2)
     fast = receiver.requests_to("/fast")
     assert fast and fast[0].at - started < 5
+
+
+def post_once(url: str) -> webhooks.DeliveryError | None:
+    sink = WebhookSink(Webhook(url))
+    try:
+        sink._post(EVENT)
+    except webhooks.DeliveryError as error:
+        return error
+    finally:
+        sink.close()
+    return None
+
+
+def test_a_receiver_that_never_answers_is_given_up_at_the_deadline(
+    receiver: StatuspageServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(webhooks, "DEADLINE", 1.0)
+    receiver.set("/hang", Reply(fault="hang"))
+    receiver.set("/drip", Reply(fault="drip_head"))
+    started = time.monotonic()
+    hung, dripped = post_once(f"{receiver.url}/hang"), post_once(f"{receiver.url}/drip")
+    assert time.monotonic() - started < 8  # the read timeout alone would be 10 s each, or never
+    assert hung is not None and "no answer from 127.0.0.1 in time" in str(hung)
+    assert dripped is not None and dripped.delay is None
+
+
+@pytest.mark.parametrize(
+    ("header", "delay"),
+    [("999999999", webhooks.MAX_RETRY_AFTER), ("²", None), ("30", 30.0), ("soon", None)],
+)
+def test_retry_after_is_honoured_up_to_a_cap_and_nonsense_is_ignored(
+    header: str, delay: float | None, receiver: StatuspageServer
+) -> None:
+    receiver.set("/busy", Reply(status=503, headers=(("Retry-After", header),)))
+    error = post_once(f"{receiver.url}/busy")
+    assert error is not None and error.delay == delay
+    assert "HTTP 503" in str(error)
+
+
+def test_a_failing_webhook_never_shows_its_token(
+    receiver: StatuspageServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    receiver.set("/hook", Reply(status=500))
+    port = receiver.url.rsplit(":", 1)[1]
+    secret = f"http://user:hunter2@127.0.0.1:{port}/hook?token=s3cr3t&channel=ops"
+    error = post_once(secret)
+    refused = post_once("http://user:hunter2@127.0.0.1:1/hook?token=s3cr3t")
+    assert receiver.requests_to("/hook")  # the real address was used...
+    for told in (str(error), str(refused), caplog.text):
+        assert "hunter2" not in told and "s3cr3t" not in told  # ...and never shown
+    assert "token=REDACTED" in str(error) and "channel=ops" in str(error)

@@ -297,3 +297,12 @@ def test_a_broken_configuration_is_reported_and_left_alone(isolated_home: Path) 
     result = cli("add", "github", "--config", str(path))
     assert result.returncode == 2 and "fix the configuration first" in result.stderr
     assert path.read_text() == "interval = \n"
+
+
+def test_a_config_directory_that_cannot_be_written_is_said_plainly(isolated_home: Path) -> None:
+    """Tests run as root, for whom a read-only directory is writable: /proc takes no new
+    directory or file from anyone, so writing there fails as a read-only directory would."""
+    path = Path("/proc/claude-beacon-test/config.toml")
+    result = cli("add", "openai", "--config", str(path))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert f"{path}: cannot write it" in result.stderr

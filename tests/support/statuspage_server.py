@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import json
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -97,11 +98,15 @@ class _Server(ThreadingHTTPServer):
 class StatuspageServer:
     """``with StatuspageServer() as server:`` serves on ``server.url`` until the block ends."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, tls: ssl.SSLContext | None = None) -> None:
+        """``tls``: a server-side context, to serve https (a ``trustme`` certificate)."""
         self._shared = _Shared()
         handler = type("Handler", (_Handler,), {"shared": self._shared})
         self._httpd = _Server(("127.0.0.1", port), handler)
-        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        if tls is not None:
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
+        scheme = "https" if tls else "http"
+        self.url = f"{scheme}://127.0.0.1:{self._httpd.server_address[1]}"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -216,7 +221,9 @@ class _Handler(BaseHTTPRequestHandler):
             if etag in self.headers.get("If-None-Match", ""):
                 self._send(304, b"", reply.content_type, extra, record)
                 return
-            if "gzip" in self.headers.get("Accept-Encoding", "") and len(body) > GZIP_ABOVE:
+            encoded = any(name.lower() == "content-encoding" for name, _ in extra)
+            asked = "gzip" in self.headers.get("Accept-Encoding", "")
+            if asked and len(body) > GZIP_ABOVE and not encoded:
                 body = gzip.compress(body, mtime=0)
                 extra += [("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")]
         self._send(reply.status, body, reply.content_type, extra, record)

@@ -262,7 +262,10 @@ def _rest(data: Mapping[str, Any]) -> dict[str, Any]:
 def _write(file: ConfigFile, text: str) -> None:
     """Replace the file (a link's target, so that the link stays) keeping its permissions; a
     new one is the owner's alone, since it may come to hold an API key."""
-    target = file.path.resolve() if file.exists else file.path
-    mode = target.stat().st_mode & 0o777 if file.exists else 0o600
     data = (codecs.BOM_UTF8 if file.bom else b"") + text.encode("utf-8")
-    write_atomically(target, data, mode=mode)
+    try:
+        target = file.path.resolve() if file.exists else file.path
+        mode = target.stat().st_mode & 0o777 if file.exists else 0o600
+        write_atomically(target, data, mode=mode)
+    except OSError as exc:  # a read-only or missing directory, a full disk: nothing was changed
+        raise EditError(f"{file.path}: cannot write it ({exc.strerror or exc})") from None

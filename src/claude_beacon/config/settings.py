@@ -6,6 +6,7 @@ something wrong is refused with the file, the key and what was expected: never a
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -28,7 +29,12 @@ CLAUDE_ALIAS = "https://anthropic.statuspage.io"
 CLAUDE_HOSTS = frozenset({"status.claude.com", "status.anthropic.com"})
 CLAUDE = SourceSpec(name="Claude", url="https://status.claude.com", fallbacks=(CLAUDE_ALIAS,))
 MIN_REMOTE_INTERVAL = 10.0
-"""No remote status page is polled more often than this, whatever the configuration says."""
+"""No remote status page or probe target is asked more often than this, whatever the
+configuration says (``interval``, ``fast_interval`` and ``[diagnostics] interval`` alike)."""
+MAX_INTERVAL = 86_400.0
+"""The longest interval taken: a day. More is a typo, and would overflow a timer."""
+MAX_TIMEOUT = 60.0
+"""The longest probe timeout taken; a probe round must end well within its interval."""
 SOURCE_KINDS = tuple(PROVIDERS)
 
 
@@ -131,13 +137,14 @@ def parse(data: Mapping[str, Any], path: Path | None = None) -> Config:
     interval = _seconds(data, "interval", 60.0, where)
     fast = min(_seconds(data, "fast_interval", 15.0, where), interval)
     check_interval(interval, sources, f"{where}: interval")
+    check_interval(fast, sources, f"{where}: fast_interval")  # the value the poller uses
     return Config(
         sources=sources,
         cadence=Cadence(interval=interval, fast_interval=fast),
         notify=_notify(data.get("notifications", {}), where),
         diagnostics=_diagnostics(data.get("diagnostics", {}), where),
         hooks=_hooks(data.get("hooks", {}), where),
-        hook_timeout=_seconds(_table(data, "hooks"), "timeout", 10.0, f"{where}: hooks"),
+        hook_timeout=_seconds(_table(data, "hooks"), "timeout", 10.0, f"{where}: hooks", 600),
         webhooks=_webhooks(_table(data, "hooks").get("webhooks", []), where),
         claude=_claude(data.get("claude", {}), where),
         path=path,
@@ -290,10 +297,18 @@ def _diagnostics(table: Any, where: str) -> DiagnosticsSettings:
     key = table.get("api_key")
     if key is not None and (not isinstance(key, str) or not key.strip()):
         raise ConfigError(f"{where}: diagnostics.api_key: expected a non-empty string")
+    interval = _seconds(table, "interval", default.interval, f"{where}: diagnostics")
+    targets = (*lists["claude"], *lists["internet"], str(table.get("api_check", default.api_check)))
+    remote = [u for u in targets if u and not is_loopback(u)]
+    if enabled and interval < MIN_REMOTE_INTERVAL and remote:
+        raise ConfigError(
+            f"{where}: diagnostics.interval: expected at least {MIN_REMOTE_INTERVAL:g} seconds"
+            f" for remote targets, got {interval:g}"
+        )
     return DiagnosticsSettings(
         enabled=enabled,
-        interval=_seconds(table, "interval", default.interval, f"{where}: diagnostics"),
-        timeout=_seconds(table, "timeout", default.timeout, f"{where}: diagnostics"),
+        interval=interval,
+        timeout=_seconds(table, "timeout", default.timeout, f"{where}: diagnostics", MAX_TIMEOUT),
         claude=lists["claude"],
         internet=lists["internet"],
         api_check=_target_url(
@@ -387,8 +402,14 @@ def _target_url(url: Any, key: str, where: str) -> str:
     return str(url)
 
 
-def _seconds(data: Mapping[str, Any], key: str, default: float, where: str) -> float:
+def _seconds(
+    data: Mapping[str, Any], key: str, default: float, where: str, most: float = MAX_INTERVAL
+) -> float:
+    """A positive, finite number of seconds up to ``most``: ``nan`` and ``inf`` are refused."""
     value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not number or not math.isfinite(value) or value <= 0:
         raise ConfigError(f"{where}: {key}: expected a positive number of seconds, got {value!r}")
+    if value > most:
+        raise ConfigError(f"{where}: {key}: expected at most {most:g} seconds, got {value!r}")
     return float(value)

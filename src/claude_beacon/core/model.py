@@ -12,6 +12,7 @@ from enum import Enum, IntEnum
 
 from claude_beacon.core.modelids import KNOWN_FAMILIES
 from claude_beacon.core.models import ModelMention, affects, read_models
+from claude_beacon.core.urls import redact
 
 
 class Level(IntEnum):
@@ -97,8 +98,9 @@ class SourceSpec:
 
     @property
     def key(self) -> str:
-        """Identity used for persisted state: the URL, which outlives a renamed source."""
-        return self.url.rstrip("/").lower()
+        """Identity used for persisted state: the URL, which outlives a renamed source; without
+        its credentials, as it is stored and sent."""
+        return redact(self.url).rstrip("/").lower()
 
 
 def primary_of(sources: Iterable[SourceSpec]) -> SourceSpec | None:

@@ -346,6 +346,8 @@ def setup_file_logging() -> None:
         handler = logging.handlers.RotatingFileHandler(
             directory / "claude-beacon.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
         )
+        directory.chmod(0o700)  # owner-only, rotated files too: a log may name a failing address
+        (directory / "claude-beacon.log").chmod(0o600)
     except OSError as exc:
         root.warning("cannot write a log file (%s)", exc)
         return

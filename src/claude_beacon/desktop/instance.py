@@ -23,10 +23,24 @@ class InstanceLock:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._handle: IO[str] | None = None
+        self.problem: str | None = None
 
     def acquire(self) -> bool:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+", encoding="utf-8")
+        """False only when another copy holds the lock.
+
+        The lock file is never followed through a link (a link planted there would have its
+        target truncated); a lock that cannot be taken at all (a link, a state directory that
+        cannot be written) is said once on stderr, and this copy runs without it.
+        """
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+            handle = os.fdopen(os.open(self.path, flags, 0o600), "r+", encoding="utf-8")
+        except OSError as exc:
+            why = "it is a symbolic link" if self.path.is_symlink() else exc.strerror or str(exc)
+            self.problem = f"cannot take the lock {self.path} ({why}); running without it"
+            print(f"claude-beacon: {self.problem}", file=sys.stderr)
+            return True
         try:
             _lock(handle)
         except OSError:

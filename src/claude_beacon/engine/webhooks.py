@@ -17,11 +17,18 @@ import httpx
 
 from claude_beacon.config.settings import Webhook
 from claude_beacon.core.model import Event, Snapshot
+from claude_beacon.core.urls import redact
+from claude_beacon.net import deadline
+from claude_beacon.net.errors import failure_from
 from claude_beacon.net.fetcher import USER_AGENT, environment_client, retry_after
 from claude_beacon.render import wire, wording
 
 log = logging.getLogger(__name__)
 TIMEOUT = httpx.Timeout(10.0)
+DEADLINE = 15.0
+"""Seconds one POST may take in all, however slowly the receiver answers."""
+MAX_RETRY_AFTER = 300.0
+"""The longest wait a receiver's ``Retry-After`` is honoured for; a longer one is cut to it."""
 REMEMBERED = 1000
 """Ids of delivered events kept, so that a batch offered again skips what already went."""
 
@@ -70,10 +77,15 @@ class WebhookSink:
     def _post(self, event: Event) -> None:
         if self._client is None:
             self._client = environment_client(timeout=TIMEOUT, headers={"User-Agent": USER_AGENT})
+        where = redact(self.hook.url)  # the address may carry a token: only ever shown redacted
         try:
-            reply = self._client.post(self.hook.url, json=body(event, self.hook.format))
-        except httpx.HTTPError as exc:
-            raise DeliveryError(f"webhook: {type(exc).__name__}: {exc}") from None
+            with deadline.within(DEADLINE):
+                reply = self._client.post(self.hook.url, json=body(event, self.hook.format))
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            failure = failure_from(exc, self.hook.url)
+            raise DeliveryError(f"webhook {where}: {failure.message}") from None
         if reply.status_code >= 300:
             wait = retry_after(reply.headers.get("retry-after"))
-            raise DeliveryError(f"webhook answered HTTP {reply.status_code}", wait)
+            if wait is not None:
+                wait = min(wait, MAX_RETRY_AFTER)
+            raise DeliveryError(f"webhook {where} answered HTTP {reply.status_code}", wait)

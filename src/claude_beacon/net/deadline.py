@@ -1,15 +1,15 @@
 """A total deadline for requests, however slowly a server paces its bytes.
 
 httpx's timeouts bound each read, so a server that sends even its status line and headers one
-byte a second never trips them. Every connection of a client passed through ``bound`` checks,
-on each read, write and connect, the deadline its thread set with ``within``; nested deadlines
-keep the earliest, so a whole reading of a page (API, other host, feed) can be bounded too.
+byte a second never trips them. Every connection opened through ``DeadlineBackend`` (which
+``transport.py`` gives to every connection pool, through httpcore's public ``network_backend``)
+checks, on each read, write and connect, the deadline its thread set with ``within``; nested
+deadlines keep the earliest, so a whole reading of a page (API, other host, feed) is bounded too.
 """
 
 from __future__ import annotations
 
 import contextvars
-import logging
 import ssl
 import time
 import typing
@@ -17,9 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import httpcore
-import httpx
 
-log = logging.getLogger(__name__)
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadline", default=None)
 
 
@@ -39,19 +37,6 @@ def remaining() -> float | None:
     """Seconds left before the current deadline, or ``None`` without one."""
     end = _deadline.get()
     return None if end is None else end - time.monotonic()
-
-
-def bound(client: httpx.Client) -> httpx.Client:
-    """Make every connection ``client`` opens (direct or through a proxy) obey ``within``."""
-    for transport in (client._transport, *client._mounts.values()):
-        pool = getattr(transport, "_pool", None)
-        backend = getattr(pool, "_network_backend", None)
-        if backend is None:
-            log.debug("cannot bound %r: an httpx without the expected pool", transport)
-            continue
-        if not isinstance(backend, _Backend):
-            pool._network_backend = _Backend(backend)  # type: ignore[union-attr]
-    return client
 
 
 def _left(timeout: float | None) -> float | None:
@@ -88,7 +73,9 @@ class _Stream(httpcore.NetworkStream):
         return self._inner.get_extra_info(info)
 
 
-class _Backend(httpcore.NetworkBackend):
+class DeadlineBackend(httpcore.NetworkBackend):
+    """Wraps a network backend so that every connection it opens obeys ``within``."""
+
     def __init__(self, inner: httpcore.NetworkBackend) -> None:
         self._inner = inner
 

@@ -7,8 +7,8 @@ with a byte cap checked on every chunk.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
-import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -20,12 +20,13 @@ import httpx
 from claude_beacon import __version__
 from claude_beacon.core.model import Failure, FailureKind
 from claude_beacon.net import deadline as total_deadline
+from claude_beacon.net import decoding, errors, redirects, transport
+from claude_beacon.net.errors import failure_from
 
 USER_AGENT = (
     f"claude-beacon/{__version__} "
     "(desktop status indicator; +https://github.com/claude-beacon/claude-beacon)"
 )
-log = logging.getLogger(__name__)
 
 MAX_BYTES = 8 * 1024 * 1024
 """The largest body read; Claude's ``incidents.json``, the biggest document polled, is ~200 KB."""
@@ -57,7 +58,7 @@ class Fetcher:
         deadline: float = DEADLINE,
         stop: threading.Event | None = None,
     ) -> None:
-        self.client = total_deadline.bound(client or new_client())
+        self.client = client or new_client()
         self.max_bytes = max_bytes
         self.deadline = deadline
         self.stop = stop or threading.Event()
@@ -73,26 +74,11 @@ class Fetcher:
             with self._lock:
                 headers.update(self._validators.get(url, {}))
         started = time.monotonic()
-        try:
-            with total_deadline.within(self.deadline):
-                try:
-                    return self._get(url, headers)
-                except httpx.TimeoutException:
-                    if (total_deadline.remaining() or 1.0) > 0:
-                        raise  # one read's timeout, not the total deadline
-                    spent = time.monotonic() - started
-                    return Failure(
-                        FailureKind.TIMEOUT,
-                        f"{_host(url)} took over {spent:.0f} s to send its answer",
-                    )
-        except httpx.TimeoutException:
-            return Failure(FailureKind.TIMEOUT, f"no answer from {_host(url)} in time")
-        except httpx.ConnectError as exc:
-            return _connect_failure(url, exc)
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.DecodingError) as exc:
-            return Failure(FailureKind.CONNECT, f"connection to {_host(url)} broke: {_why(exc)}")
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            return Failure(FailureKind.CONNECT, f"request to {_host(url)} failed: {_why(exc)}")
+        with total_deadline.within(self.deadline):
+            try:
+                return self._get(url, headers)
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                return failure_from(exc, url, spent=time.monotonic() - started)
 
     def forget(self, url: str) -> None:
         """Drop the validators of ``url`` so the next GET fetches a full body."""
@@ -100,30 +86,48 @@ class Fetcher:
             self._validators.pop(url, None)
 
     def _get(self, url: str, headers: dict[str, str]) -> Response | Failure:
-        with self.client.stream("GET", url, headers=headers) as reply:
-            if reply.status_code == 304:
-                return Response(304, b"", "", str(reply.url))
-            if reply.status_code >= 400:
-                return _status_failure(reply)
-            declared = reply.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > self.max_bytes:
-                return _too_large(int(declared), self.max_bytes)
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in reply.iter_bytes():  # as it arrives: a fixed size would wait for it
+        headers["Accept-Encoding"] = decoding.ACCEPT_ENCODING
+        request = self.client.build_request("GET", url, headers=headers)
+        for _hop in range(redirects.MAX_REDIRECTS + 1):
+            with contextlib.closing(self.client.send(request, stream=True)) as reply:
+                target = reply.next_request
+                if target is None:
+                    return self._answer(url, reply)
+                why = redirects.refusal(url, str(request.url), str(target.url))
+                if why:
+                    return Failure(FailureKind.CONNECT, f"{_host(url)} not followed: {why}")
+            request = target
+        return Failure(FailureKind.CONNECT, f"{_host(url)} redirected too many times")
+
+    def _answer(self, url: str, reply: httpx.Response) -> Response | Failure:
+        if reply.status_code == 304:
+            return Response(304, b"", "", str(reply.url))
+        if reply.status_code >= 400:
+            return _status_failure(reply)
+        declared = reply.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            return _too_large(int(declared), self.max_bytes)
+        chunks: list[bytes] = []
+        size = 0
+        encoding = reply.headers.get("content-encoding", "")
+        try:
+            # as it arrives: a fixed size would wait for it; decoded under the cap, chunk by chunk
+            for chunk in decoding.decoded(reply.iter_raw(), encoding, self.max_bytes):
                 size += len(chunk)
-                if size > self.max_bytes:
-                    return _too_large(size, self.max_bytes)
                 if self.stop.is_set():
                     return Failure(FailureKind.TIMEOUT, "stopped")
                 chunks.append(chunk)
-            self._remember(url, reply.headers)
-            return Response(
-                reply.status_code,
-                b"".join(chunks),
-                reply.headers.get("content-type", ""),
-                str(reply.url),
-            )
+        except decoding.Refused as refused:
+            if refused.too_large:
+                return _too_large(self.max_bytes + 1, self.max_bytes)
+            return Failure(FailureKind.BAD_PAYLOAD, f"{_host(url)}: {refused}")
+        self._remember(url, reply.headers)
+        return Response(
+            reply.status_code,
+            b"".join(chunks),
+            reply.headers.get("content-type", ""),
+            str(reply.url),
+        )
 
     def _remember(self, url: str, headers: httpx.Headers) -> None:
         validators = {}
@@ -136,32 +140,20 @@ class Fetcher:
 
 
 def new_client() -> httpx.Client:
-    """The one client a process shares; it honours ``HTTPS_PROXY``/``NO_PROXY`` like other tools."""
-    return environment_client(
+    """The one client a process shares; it honours ``HTTPS_PROXY``/``NO_PROXY`` like other tools.
+
+    Redirects are followed by ``Fetcher`` itself, hop by hop, so that each one is checked.
+    """
+    return transport.client(
         timeout=TIMEOUT,
-        follow_redirects=True,
+        follow_redirects=False,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-        limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
     )
 
 
 def environment_client(**options: Any) -> httpx.Client:
-    """An ``httpx.Client`` that takes proxies and CA files from the environment, as users' tools do.
-
-    A proxy variable httpx cannot use (``socks4://``, ``ftp://``) would stop it from building a
-    client at all; the app then says so once and connects directly rather than never polling.
-    """
-    try:
-        return httpx.Client(**options)
-    except (ValueError, ImportError) as exc:
-        reason = _why(exc)
-        if reason not in _proxy_warnings:
-            _proxy_warnings.add(reason)
-            log.warning("proxy settings cannot be used (%s): connecting directly", reason)
-        return httpx.Client(**options, trust_env=False)
-
-
-_proxy_warnings: set[str] = set()
+    """An ``httpx.Client`` under the total deadline, with proxies and CAs from the environment."""
+    return transport.client(**options)
 
 
 def retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -195,25 +187,6 @@ def _status_failure(reply: httpx.Response) -> Failure:
     return Failure(FailureKind.HTTP_STATUS, f"{host} answered HTTP {code} {phrase}", wait, code)
 
 
-def _connect_failure(url: str, exc: httpx.ConnectError) -> Failure:
-    text = _why(exc)
-    if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
-        return Failure(FailureKind.TLS, f"TLS with {_host(url)} failed: {text}")
-    if any(marker in text.lower() for marker in DNS_FAILURE_MARKERS):
-        return Failure(FailureKind.CONNECT, f"cannot resolve {_host(url)} (DNS lookup failed)")
-    return Failure(FailureKind.CONNECT, f"cannot connect to {_host(url)}: {text}")
-
-
-DNS_FAILURE_MARKERS = (
-    "name or service not known",  # glibc: no such name
-    "temporary failure in name resolution",  # glibc: no DNS server answered (offline)
-    "no address associated with hostname",
-    "nodename nor servname",  # macOS
-    "getaddrinfo failed",  # Windows
-)
-"""How each platform's resolver words a failed lookup, in the errors httpx passes on."""
-
-
 def _too_large(size: int, limit: int) -> Failure:
     return Failure(
         FailureKind.TOO_LARGE,
@@ -222,12 +195,4 @@ def _too_large(size: int, limit: int) -> Failure:
 
 
 def _host(url: str) -> str:
-    try:
-        return httpx.URL(url).host or url
-    except httpx.InvalidURL:
-        return url
-
-
-def _why(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[-1] if text else type(exc).__name__
+    return errors.host_of(url)

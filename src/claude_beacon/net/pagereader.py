@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from claude_beacon.core import statuspage
 from claude_beacon.core.model import (
@@ -26,6 +27,7 @@ from claude_beacon.core.model import (
 )
 from claude_beacon.core.providers import PROVIDERS, gather
 from claude_beacon.core.schedule import Cadence, PathBackoff
+from claude_beacon.core.urls import redact
 from claude_beacon.net import deadline
 from claude_beacon.net.fetcher import Fetcher
 
@@ -40,7 +42,22 @@ HISTORY_PATHS: Mapping[ItemKind, str] = {
 
 
 def _host(url: str) -> str:
-    return url.split("://", 1)[-1].split("/", 1)[0]
+    return urlsplit(url).netloc.rsplit("@", 1)[-1]  # host and port, never credentials
+
+
+def shown(reading: Reading) -> Reading:
+    """A reading as it may be printed, stored and sent: its URLs without credentials.
+
+    The real address stays in the configured ``SourceSpec`` (and in ``page_base``, where the
+    page's other documents are asked for); everything shown comes from the reading.
+    """
+    source = reading.source
+    visible = replace(
+        source, url=redact(source.url), fallbacks=tuple(redact(f) for f in source.fallbacks)
+    )
+    if visible == source and redact(reading.page_url) == reading.page_url:
+        return reading
+    return replace(reading, source=visible, page_url=redact(reading.page_url))
 
 
 class PageReader:
@@ -76,7 +93,7 @@ class PageReader:
     def read(self, source: SourceSpec) -> Reading:
         """One reading of a source, all its ways together bounded by ``READ_BUDGET``."""
         with deadline.within(READ_BUDGET):
-            return self._read(source)
+            return shown(self._read(source))
 
     def _read(self, source: SourceSpec) -> Reading:
         """One reading of a source: its API, else its alias hosts, else its history feed.
@@ -142,7 +159,7 @@ class PageReader:
             retry_after=failure.retry_after if failure else None,
         )
         why = failure.message if failure else "not readable"
-        log.info("%s: %s (%s); trying it again in %.0f s", source.name, url, why, delay)
+        log.info("%s: %s (%s); trying it again in %.0f s", source.name, redact(url), why, delay)
         return None
 
     def _read_api(self, source: SourceSpec, base: str, path: str = "alias") -> Reading:

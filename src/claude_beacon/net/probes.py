@@ -24,9 +24,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from claude_beacon.core.model import FailureKind
 from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage
-from claude_beacon.net import deadline
-from claude_beacon.net.fetcher import USER_AGENT, environment_client
+from claude_beacon.core.urls import redact
+from claude_beacon.net import deadline, errors, transport
+from claude_beacon.net.fetcher import USER_AGENT
 
 Address = tuple[Any, ...]
 """A socket address as ``getaddrinfo`` gives it."""
@@ -53,7 +55,7 @@ def probe(target: Target, *, timeout: float = 5.0, ca_file: str | None = None) -
     secure = parts.scheme == "https"
     port = parts.port or (443 if secure else 80)
     timings: dict[str, float] = {}
-    context = ssl.create_default_context(cafile=ca_file) if secure else None
+    context = transport.trusted(ca_file) if secure else None
     proxied = _proxied(parts.scheme, host)
     try:
         if not proxied:
@@ -187,17 +189,16 @@ def _round_trip(
         ):
             status = reply.status_code
             challenge = _challenge(reply.headers, target.role)
-    except httpx.TimeoutException as exc:
-        raise _Failed(Stage.HTTP, f"no answer from {host} in {timeout:g} s") from exc
-    except httpx.ConnectError as exc:
-        stage = Stage.CONNECT if proxied else Stage.HTTP
-        untrusted = "CERTIFICATE_VERIFY_FAILED" in str(exc)
-        if untrusted:
-            stage = Stage.TLS
-        message = f"request to {host} failed ({_why(exc)})"
-        raise _Failed(stage, message, untrusted=untrusted) from exc
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        raise _Failed(Stage.HTTP, f"request to {host} failed ({_why(exc)})") from exc
+        failure = errors.failure_from(exc, target.url)
+        message = failure.message
+        if failure.kind is FailureKind.TIMEOUT:
+            message = f"no answer from {host} in {timeout:g} s"
+        stage = Stage.CONNECT if proxied and failure.kind is FailureKind.CONNECT else Stage.HTTP
+        untrusted = errors.untrusted(exc)
+        if untrusted or failure.kind is FailureKind.TLS:
+            stage = Stage.TLS
+        raise _Failed(stage, message, untrusted=untrusted) from exc
     timings["http"] = _ms(started)
     return status, challenge
 
@@ -211,12 +212,8 @@ def _challenge(headers: httpx.Headers, role: ProbeRole) -> bool:
 
 
 def _client(context: ssl.SSLContext | None, timeout: float, proxied: bool) -> httpx.Client:
-    verify: ssl.SSLContext | bool = context or True
-    if not proxied:
-        client = httpx.Client(verify=verify, timeout=timeout, trust_env=False)
-    else:
-        client = environment_client(verify=verify, timeout=timeout)
-    return deadline.bound(client)  # even a status line that drips in ends at the timeout
+    """Even a status line that drips in ends at the timeout: the transport's total deadline."""
+    return transport.client(verify=context or True, timeout=timeout, trust_env=proxied)
 
 
 def _proxied(scheme: str, host: str) -> bool:
@@ -242,7 +239,7 @@ def _result(
 ) -> ProbeResult:
     return ProbeResult(
         name=target.name,
-        url=target.url,
+        url=redact(target.url),
         role=target.role,
         at=datetime.now(UTC),
         ok=ok,
