@@ -344,3 +344,21 @@ class MenuNode:
         for child in self.children:
             yield child
             yield from child.walk()
+
+
+def registered_item(desktop: Desktop, connection: DBusConnection, timeout: float = 15) -> SniItem:
+    """The one item the watcher knows, once it knows one (the app under test)."""
+    found: list[str] = []
+
+    def one() -> bool:
+        with contextlib.suppress(RigError, OSError):
+            found[:] = desktop.registered()
+        return len(found) == 1
+
+    wait_until(one, timeout, "one registered StatusNotifierItem")
+    return SniItem(connection, found[0])
+
+
+def label_starting(item: SniItem, prefix: str) -> str | None:
+    """The first label anywhere in the item's menu that starts with ``prefix``."""
+    return next((n.label for n in item.layout()[1].walk() if n.label.startswith(prefix)), None)
