@@ -9,6 +9,9 @@ host's watcher is killed and started again, as when a panel crashes or restarts.
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ from tests.e2e.desktop import Desktop
 from tests.e2e.flavours import Flavour
 from tests.e2e.sni_rig import SniItem, label_starting, registered_item, wait_until
 from tests.e2e.trayapp import API, TrayApp, opened_incident
+from tests.integration.conftest import write_config
 from tests.support import payloads
 from tests.support.statuspage_server import StatuspageServer
 
@@ -112,3 +116,23 @@ def test_without_an_x_display_the_item_registers_and_xlib_is_never_imported(
     assert "claude_beacon.desktop.sni" in imported  # -X importtime reported every import
     assert [name for name in imported if name.split(".")[0] in ("Xlib", "pystray", "gi")] == []
     assert "Traceback" not in app.stderr
+
+
+def test_doctor_says_the_sni_tray_would_run_here(
+    desktop: Desktop, server: StatuspageServer, isolated_home: Path, flavour: Flavour
+) -> None:
+    config = write_config(isolated_home, server.url)
+    env = desktop.env | {k: v for k, v in os.environ.items() if k.startswith(("XDG_", "HOME"))}
+    env.pop("PYSTRAY_BACKEND", None)
+    report = subprocess.run(
+        [*flavour.command, "doctor", "--json", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert json.loads(report.stdout)["tray"] == {
+        "backend": "sni",
+        "reason": "sni: a StatusNotifierItem host is on the session bus (pure Python, full menu)",
+    }
+    assert desktop.registered() == []  # it only looked: no item was made
