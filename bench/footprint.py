@@ -2,11 +2,15 @@
 
 Both run on the test desktop (Xvfb, trayer, a private bus) with the same pystray backend and
 poll the same loopback page every second, so their difference is claude-beacon's own cost.
+Then claude-beacon runs once more on a desktop with a StatusNotifierItem host and no XEmbed
+tray, where it picks its pure-Python SNI tray (no pystray, no GTK); its start-up there ends
+when the host's watcher lists the item.
 
     python3 bench/footprint.py [--seconds 60] [--interval 1]
 
-Prints start-up time to a visible icon, peak RSS, and CPU seconds per hour (measured over the
-run, extrapolated to an hour at that interval, and scaled to the default 60 s interval).
+Prints start-up time to a visible (or registered) icon, peak RSS, and CPU seconds per hour
+(measured over the run, extrapolated to an hour at that interval, and scaled to the default
+60 s interval).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,12 +101,18 @@ def measure(
     server: StatuspageServer,
     seconds: float,
     env: dict[str, str],
+    shown: Callable[[], None] | None = None,
 ) -> Figures:
+    """Start ``argv``, wait until ``shown`` returns (the icon is green in the XEmbed tray by
+    default), then let it idle for ``seconds``."""
     requests_before = len(server.requests)
     started = time.monotonic()
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        desktop.wait_for_colour(COLOURS[Look.OPERATIONAL][0], timeout=30)
+        if shown is None:
+            desktop.wait_for_colour(COLOURS[Look.OPERATIONAL][0], timeout=30)
+        else:
+            shown()
         startup = time.monotonic() - started
         time.sleep(5)  # warm-up: imports done, first polls made
         cpu_before, polls_before = cpu_seconds(proc.pid), len(server.requests)
@@ -147,6 +158,20 @@ def main() -> None:
             measure("pystray + httpx baseline", baseline, desk, server, args.seconds, env)
         )
         results.append(measure("claude-beacon", beacon, desk, server, args.seconds, env))
+    with tempfile.TemporaryDirectory() as home, StatuspageServer() as server:
+        server.set_summary(payloads.summary())
+        with Desktop(tray_host=False, sni_host=True) as desk:
+            config = Path(home, "beacon.toml")
+            source = f'[[sources]]\nname = "Claude"\nurl = "{server.url}"\n'
+            probes = loopback_diagnostics(server.url).replace("interval = 1\n", "interval = 120\n")
+            config.write_text(f"interval = {args.interval}\n{probes}{source}")
+            env = desk.env | {"HOME": home}
+            env |= {key: f"{home}/{key}" for key in ("XDG_CONFIG_HOME", "XDG_STATE_HOME")}
+            env.pop("PYSTRAY_BACKEND", None)  # it picks the SNI tray by itself
+            beacon = [sys.executable, "-m", "claude_beacon", "--config", str(config)]
+            shown = registered_on(desk)
+            sni = measure("claude-beacon (SNI)", beacon, desk, server, args.seconds, env, shown)
+            results.append(sni)
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs"
     print(f"machine: {machine}, Python {platform.python_version()}")
     print(f"each idles {args.seconds:.0f} s after a 5 s warm-up, polling every {args.interval:g} s")
@@ -159,11 +184,29 @@ def main() -> None:
         )
     base_ms, ours_ms = (round(seconds * 1000) for seconds in imports)
     print(f"import time: baseline {base_ms} ms, claude-beacon {ours_ms} ms")
-    base, ours = results
-    print(
-        f"claude-beacon / baseline: RSS {ours.peak_rss_mib / base.peak_rss_mib:.2f}x, "
-        f"CPU {ours.cpu_per_hour / base.cpu_per_hour:.2f}x"
-    )
+    base, *ours = results
+    for figures in ours:
+        print(
+            f"{figures.name} / baseline: RSS {figures.peak_rss_mib / base.peak_rss_mib:.2f}x, "
+            f"CPU {figures.cpu_per_hour / base.cpu_per_hour:.2f}x"
+        )
+
+
+def registered_on(desktop: Desktop, timeout: float = 30) -> Callable[[], None]:
+    """Waits until the SNI host's watcher lists an item."""
+
+    def wait() -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if desktop.registered():
+                    return
+            except Exception:  # the item's bus connection may still be coming up
+                pass
+            time.sleep(0.02)
+        raise RuntimeError(f"no StatusNotifierItem registered within {timeout} s")
+
+    return wait
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ def unavailable(reason: str) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "sni_host: a desktop with a StatusNotifierItem host as well as its XEmbed tray"
+        "markers",
+        "sni_host: a StatusNotifierItem host too (the only tray with no_tray_host)",
     )
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,10 @@ from jeepney.io.blocking import DBusConnection, open_dbus_connection  # type: ig
 TOOLS = ("Xvfb", "dbus-daemon", "dunst", "trayer")
 SNI_HOST = "gtk-sni-tray-standalone"
 """A StatusNotifierItem host that is its own watcher (Debian: haskell-gtk-sni-tray-utils)."""
+SNI_HOST_ARGS = ("--bottom", "--watcher", "--size", "32")
+"""A 32 px bar along the bottom of the screen, with the watcher in the same process."""
 WATCHER = "org.kde.StatusNotifierWatcher"
+WATCHER_PATH = "/StatusNotifierWatcher"
 SCREEN = (640, 480)
 TRAY_BOX = (440, 0, 640, 32)
 """Where trayer draws its panel: the top right corner, 200 x 32 px."""
@@ -69,6 +73,11 @@ class Notification:
     summary: str
     body: str
     at: float
+    replaces_id: int = 0
+    actions: tuple[str, ...] = ()
+    hints: tuple[tuple[str, Any], ...] = ()
+    id: int = 0
+    """The id the server answered with (0 until its answer is seen)."""
 
 
 class Desktop:
@@ -80,6 +89,8 @@ class Desktop:
         self.sni_host = sni_host
         self._dir = Path(tempfile.mkdtemp(prefix="beacon-desktop-"))
         self._procs: list[subprocess.Popen[bytes]] = []
+        self.watcher: subprocess.Popen[bytes] | None = None
+        """The SNI host's process, while one runs."""
         self.env: dict[str, str] = {}
         self.display = ""
 
@@ -127,14 +138,59 @@ class Desktop:
             self._spawn(["dunst"])
         if self.tray_host:
             self._spawn(["trayer", *TRAYER_ARGS])
-        if self.sni_host:
-            self._spawn([SNI_HOST, "--bottom", "--watcher", "--size", "32"])
         if self.notification_daemon:
             self._wait(lambda: "org.freedesktop.Notifications" in self.bus_names(), "dunst")
         if self.tray_host:
             self._wait(self._tray_owned, "trayer")
         if self.sni_host:
-            self._wait(lambda: WATCHER in self.bus_names(), SNI_HOST)
+            self.start_watcher()
+
+    def start_watcher(self, attempts: int = 3) -> None:
+        """Start the SNI host with its watcher, and wait until the watcher answers.
+
+        The one way the rig starts it, at set-up and again after ``stop_watcher``.
+        gtk-sni-tray 0.1.8 races itself: its host may ask its own watcher before that serves
+        its object, and then exits at once ("Pattern match failure ... Main.hs:177"). A host
+        still alive shortly after its watcher answers has passed that point.
+        """
+        if self.watcher is not None and self.watcher.poll() is None:
+            raise RigError(f"{SNI_HOST} is already running (pid {self.watcher.pid})")
+        for _ in range(attempts):
+            watcher = self.watcher = self._spawn([SNI_HOST, *SNI_HOST_ARGS])
+            self._wait(lambda w=watcher: w.poll() is not None or self._watcher_serves(), SNI_HOST)
+            time.sleep(0.3)
+            if watcher.poll() is None:
+                return
+        raise RigError(f"{SNI_HOST} kept exiting at start: {self._log(SNI_HOST)}")
+
+    def stop_watcher(self) -> None:
+        """End the SNI host as a crashing or restarting panel would; its items stay running."""
+        assert self.watcher is not None, "no SNI host was started"
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.watcher.pid, signal.SIGTERM)
+        self.watcher.wait(5)
+        self._wait(lambda: WATCHER not in self.bus_names(), SNI_HOST)
+
+    def _watcher_serves(self) -> bool:
+        self.registered()
+        return True
+
+    def registered(self) -> list[str]:
+        """The StatusNotifierItems the watcher knows (as it names them: their bus names)."""
+        properties = DBusAddress(WATCHER_PATH, WATCHER, "org.freedesktop.DBus.Properties")
+        get = new_method_call(properties, "Get", "ss", (WATCHER, "RegisteredStatusNotifierItems"))
+        with self.connect() as connection:
+            reply = connection.send_and_get_reply(get, timeout=5)
+        if reply.header.message_type is MessageType.error:
+            raise RigError(f"the watcher refused Get: {reply.body}")
+        return list(reply.body[0][1])
+
+    def has_owner(self, name: str) -> bool:
+        with self.connect() as connection:
+            reply = connection.send_and_get_reply(
+                new_method_call(BUS, "NameHasOwner", "s", (name,))
+            )
+        return bool(reply.body[0])
 
     def _spawn(self, argv: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
         log = (self._dir / f"{argv[0]}.log").open("wb")
@@ -231,6 +287,8 @@ class NotifyMonitor:
     """Records every ``Notify`` call on the desktop's bus, from a background thread."""
 
     RULE = "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"
+    ANSWERS = "type='method_return'"
+    """Every answer on the bus; those to a recorded ``Notify`` give its notification's id."""
 
     def __init__(self, desktop: Desktop) -> None:
         self._connection = desktop.connect()
@@ -238,9 +296,11 @@ class NotifyMonitor:
             "/org/freedesktop/DBus", "org.freedesktop.DBus", "org.freedesktop.DBus.Monitoring"
         )
         self._connection.send_and_get_reply(
-            new_method_call(monitoring, "BecomeMonitor", "asu", ([self.RULE], 0))
+            new_method_call(monitoring, "BecomeMonitor", "asu", ([self.RULE, self.ANSWERS], 0))
         )
         self._calls: list[Notification] = []
+        self._asked: dict[tuple[str, int], int] = {}
+        """(sender, serial) of each recorded call, to its index in ``_calls``."""
         self._lock = threading.Condition()
         self._closed = threading.Event()
         self._thread = threading.Thread(target=self._listen, daemon=True)
@@ -255,24 +315,43 @@ class NotifyMonitor:
             except (OSError, ValueError):
                 return
             fields = message.header.fields
-            if (
-                message.header.message_type is MessageType.method_call
-                and fields.get(HeaderFields.member) == "Notify"
-            ):
-                app_name, _replaces, _icon, summary, body = message.body[:5]
+            kind = message.header.message_type
+            if kind is MessageType.method_call and fields.get(HeaderFields.member) == "Notify":
+                app_name, replaces, _icon, summary, body, actions, hints = message.body[:7]
+                hints = tuple((k, v[1]) for k, v in sorted(hints.items()))
+                call = Notification(
+                    app_name, summary, body, time.monotonic(), replaces, tuple(actions), hints
+                )
                 with self._lock:
-                    self._calls.append(Notification(app_name, summary, body, time.monotonic()))
+                    asked = (fields.get(HeaderFields.sender, ""), message.header.serial)
+                    self._asked[asked] = len(self._calls)
+                    self._calls.append(call)
                     self._lock.notify_all()
+            elif kind is MessageType.method_return:
+                answered = (
+                    fields.get(HeaderFields.destination, ""),
+                    fields.get(HeaderFields.reply_serial, 0),
+                )
+                with self._lock:
+                    if (index := self._asked.pop(answered, None)) is not None:
+                        number = int(message.body[0])
+                        self._calls[index] = replace(self._calls[index], id=number)
+                        self._lock.notify_all()
 
     @property
     def calls(self) -> list[Notification]:
         with self._lock:
             return list(self._calls)
 
-    def wait_for(self, count: int, timeout: float = 15) -> list[Notification]:
+    def wait_for(
+        self, count: int, timeout: float = 15, answered: bool = False
+    ) -> list[Notification]:
+        """The first ``count`` calls or more, once made (and, if ``answered``, answered)."""
         deadline = time.monotonic() + timeout
         with self._lock:
-            while len(self._calls) < count:
+            while len(self._calls) < count or (
+                answered and not all(call.id for call in self._calls[:count])
+            ):
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise AssertionError(f"expected {count} notifications, got {self._calls}")

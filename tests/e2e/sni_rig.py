@@ -29,8 +29,6 @@ from jeepney.io.blocking import DBusConnection, open_dbus_connection
 
 from tests.e2e.desktop import BUS, BUS_CONFIG, Desktop, RigError
 
-SNI_HOST = "gtk-sni-tray-standalone"
-SNI_HOST_ARGS = ("--bottom", "--watcher", "--size", "32")
 BAR_BOX = (0, 448, 640, 480)
 """Where the host draws its bar: the bottom of the 640 x 480 screen, 32 px high."""
 WATCHER = DBusAddress(
@@ -75,62 +73,14 @@ class DBusCallError(Exception):
 
 
 class SniDesktop(Desktop):
-    """Xvfb, a session bus, the SNI host with its watcher and, if asked, dunst."""
+    """Xvfb, a session bus, the SNI host with its watcher (no trayer) and, if asked, dunst.
+
+    Starting, stopping and asking the watcher are ``Desktop``'s: one way for every test."""
 
     def __init__(self, notification_daemon: bool = False, sni_host: bool = True) -> None:
-        super().__init__(notification_daemon=notification_daemon, tray_host=False)
-        self.sni_host = sni_host
-        self.watcher: subprocess.Popen[bytes] | None = None
-
-    def _start(self) -> None:
-        super()._start()
-        if self.sni_host:
-            self.start_watcher()
-
-    def start_watcher(self, attempts: int = 3) -> None:
-        """Start the host and its watcher, and wait until the watcher answers.
-
-        gtk-sni-tray 0.1.8 races itself: its host may ask its own watcher before that serves
-        its object, and then exits at once ("Pattern match failure ... Main.hs:177"). A host
-        still alive shortly after its watcher answers has passed that point.
-        """
-        for _ in range(attempts):
-            watcher = self.watcher = self._spawn([SNI_HOST, *SNI_HOST_ARGS])
-            self._wait(lambda w=watcher: w.poll() is not None or self._watcher_serves(), SNI_HOST)
-            time.sleep(0.3)
-            if watcher.poll() is None:
-                return
-        raise RigError(f"{SNI_HOST} kept exiting at start: {self._log(SNI_HOST)}")
-
-    def stop_watcher(self) -> None:
-        """End the host as a crashing or restarting panel would; its items stay running."""
-        assert self.watcher is not None
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.watcher.pid, signal.SIGTERM)
-        self.watcher.wait(5)
-        self._wait(lambda: "org.kde.StatusNotifierWatcher" not in self.bus_names(), SNI_HOST)
-
-    def _watcher_serves(self) -> bool:
-        self.registered()
-        return True
-
-    def registered(self) -> list[str]:
-        """The items the watcher knows: their bus names."""
-        with self.connect() as connection:
-            (value,) = call(
-                connection,
-                DBusAddress(
-                    WATCHER.object_path, WATCHER.bus_name, "org.freedesktop.DBus.Properties"
-                ),
-                "Get",
-                "ss",
-                (WATCHER.interface, "RegisteredStatusNotifierItems"),
-            )
-        return list(value[1])
-
-    def has_owner(self, name: str) -> bool:
-        with self.connect() as connection:
-            return bool(call(connection, BUS, "NameHasOwner", "s", (name,))[0])
+        super().__init__(
+            notification_daemon=notification_daemon, tray_host=False, sni_host=sni_host
+        )
 
     def bar_colours(self) -> dict[tuple[int, int, int], int]:
         image = self.screenshot().crop(BAR_BOX).convert("RGB")
@@ -394,3 +344,21 @@ class MenuNode:
         for child in self.children:
             yield child
             yield from child.walk()
+
+
+def registered_item(desktop: Desktop, connection: DBusConnection, timeout: float = 15) -> SniItem:
+    """The one item the watcher knows, once it knows one (the app under test)."""
+    found: list[str] = []
+
+    def one() -> bool:
+        with contextlib.suppress(RigError, OSError):
+            found[:] = desktop.registered()
+        return len(found) == 1
+
+    wait_until(one, timeout, "one registered StatusNotifierItem")
+    return SniItem(connection, found[0])
+
+
+def label_starting(item: SniItem, prefix: str) -> str | None:
+    """The first label anywhere in the item's menu that starts with ``prefix``."""
+    return next((n.label for n in item.layout()[1].walk() if n.label.startswith(prefix)), None)

@@ -7,114 +7,20 @@ can: send ``ActionInvoked`` and ``NotificationClosed``, or never answer at all.
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from jeepney import DBusAddress, HeaderFields, MessageType, new_method_return, new_signal
-from jeepney.io.blocking import open_dbus_connection
 
 from claude_beacon.core.model import Level
 from claude_beacon.desktop.dbusnotify import DEFAULT_ACTIONS, DBusNotifier, NotifyError
-from tests.e2e.desktop import BUS, RigError
-from tests.e2e.sni_rig import PrivateBus, SniDesktop, call, require, unavailable, wait_until
+from tests.e2e.desktop import RigError
+from tests.e2e.fakenotify import FakeServer, Recorder
+from tests.e2e.sni_rig import PrivateBus, SniDesktop, require, unavailable, wait_until
 
-SERVICE = "org.freedesktop.Notifications"
-EMITTER = DBusAddress("/org/freedesktop/Notifications", interface=SERVICE)
-KEYS = ("app_name", "replaces_id", "app_icon", "summary", "body", "actions", "hints", "expire")
 BUTTONS = ["default", "Open guide", "snooze", "Snooze 1 hour"]
 assert [part for pair in DEFAULT_ACTIONS for part in pair] == BUTTONS
-
-
-class Recorder:
-    """Reads every ``Notify`` call on a bus as a monitor, from a thread."""
-
-    def __init__(self, address: str) -> None:
-        self.connection = open_dbus_connection(address)
-        monitoring = DBusAddress(BUS.object_path, BUS.bus_name, "org.freedesktop.DBus.Monitoring")
-        rule = f"type='method_call',interface='{SERVICE}',member='Notify'"
-        call(self.connection, monitoring, "BecomeMonitor", "asu", ([rule], 0))
-        self.calls: list[dict[str, Any]] = []
-        self.closed = threading.Event()
-        self._thread = threading.Thread(target=self._listen, daemon=True)
-        self._thread.start()
-
-    def _listen(self) -> None:
-        while (message := _next(self.connection, self.closed)) is not None:
-            if message.header.message_type is MessageType.method_call:
-                record = dict(zip(KEYS, message.body, strict=True))
-                record["hints"] = {k: v[1] for k, v in record["hints"].items()}
-                self.calls.append(record)
-
-    def close(self) -> None:
-        self.closed.set()
-        self._thread.join(2)
-        self.connection.close()
-
-    def wait_for(self, count: int) -> list[dict[str, Any]]:
-        wait_until(lambda: len(self.calls) >= count, what=f"{count} Notify calls")
-        return self.calls
-
-
-class FakeServer:
-    """Owns the notification service's name on a private bus and plays a server's part."""
-
-    def __init__(self, bus: PrivateBus, capabilities: tuple[str, ...], mute: bool = False) -> None:
-        self.capabilities = list(capabilities)
-        self.mute = mute
-        self.calls: list[dict[str, Any]] = []
-        self.asked: list[str] = []
-        self._ids = itertools.count(41)
-        self._sending = threading.Lock()  # replies from the serving thread, signals from tests
-        self.connection = open_dbus_connection(bus.address)
-        request = ("su", (SERVICE, 4))
-        assert call(self.connection, BUS, "RequestName", *request) == (1,)
-        self.closed = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while (message := _next(self.connection, self.closed)) is not None:
-            if message.header.message_type is not MessageType.method_call:
-                continue
-            member = message.header.fields[HeaderFields.member]
-            self.asked.append(member)
-            if self.mute:
-                continue
-            if member == "GetCapabilities":
-                self._send(new_method_return(message, "as", (self.capabilities,)))
-            elif member == "Notify":
-                record = dict(zip(KEYS, message.body, strict=True))
-                self.calls.append(record)
-                number = record["replaces_id"] or next(self._ids)
-                self._send(new_method_return(message, "u", (number,)))
-
-    def emit(self, name: str, signature: str, body: tuple[Any, ...]) -> None:
-        self._send(new_signal(EMITTER, name, signature, body))
-
-    def _send(self, message: Any) -> None:
-        with self._sending:
-            self.connection.send(message)
-
-    def close(self) -> None:
-        self.closed.set()
-        self._thread.join(2)
-        self.connection.close()
-
-
-def _next(connection: Any, closed: threading.Event) -> Any:
-    """The next message, or ``None`` once ``closed`` is set or the bus has gone."""
-    while not closed.is_set():
-        try:
-            return connection.receive(timeout=0.1)
-        except TimeoutError:
-            continue
-        except (OSError, ValueError):
-            return None
-    return None
 
 
 @pytest.fixture
@@ -168,7 +74,7 @@ def test_real_dunst_gets_escaped_markup_buttons_and_one_bubble_per_incident(duns
 
 
 def test_a_click_on_a_button_reaches_the_app_on_a_worker_thread(bus: PrivateBus) -> None:
-    server = FakeServer(bus, ("actions", "body"))
+    server = FakeServer(bus.address, ("actions", "body"))
     got: list[tuple[str, str | None, str]] = []
     closed: list[tuple[str | None, int]] = []
     notifier = DBusNotifier(
@@ -198,7 +104,7 @@ def test_a_click_on_a_button_reaches_the_app_on_a_worker_thread(bus: PrivateBus)
 
 
 def test_no_buttons_where_the_server_has_no_actions(bus: PrivateBus) -> None:
-    server = FakeServer(bus, ("body",))
+    server = FakeServer(bus.address, ("body",))
     notifier = DBusNotifier(address=bus.address)
     try:
         notifier("Claude: resolved", "All good")
@@ -209,7 +115,7 @@ def test_no_buttons_where_the_server_has_no_actions(bus: PrivateBus) -> None:
 
 
 def test_a_server_that_never_answers_costs_at_most_the_timeout(bus: PrivateBus) -> None:
-    server = FakeServer(bus, (), mute=True)
+    server = FakeServer(bus.address, (), mute=True)
     notifier = DBusNotifier(address=bus.address, timeout=1.0)
     started = time.monotonic()
     with pytest.raises(NotifyError, match=r"no answer to GetCapabilities within 1\.0 s"):

@@ -16,9 +16,8 @@ from claude_beacon.core.model import Level
 from claude_beacon.desktop import sni
 from claude_beacon.desktop.icons import COLOURS, Look
 from claude_beacon.render import wording
-from tests.e2e.desktop import RigError
+from tests.e2e.desktop import SNI_HOST, RigError
 from tests.e2e.sni_rig import (
-    SNI_HOST,
     DBusCallError,
     Signals,
     SniDesktop,

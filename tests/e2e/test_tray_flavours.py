@@ -9,11 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
-from jeepney import DBusAddress, new_method_call  # type: ignore[import-untyped]
 
 from tests.e2e import xscreen
-from tests.e2e.desktop import WATCHER, Desktop, NotifyMonitor, TrayMenu
+from tests.e2e.desktop import Desktop, NotifyMonitor
 from tests.e2e.flavours import Flavour, both
+from tests.e2e.sni_rig import registered_item
 from tests.e2e.trayapp import (
     GREEN,
     ORANGE,
@@ -173,31 +173,25 @@ def test_without_a_session_bus_the_xembed_tray_still_shows_the_icon(
 
 
 @pytest.mark.sni_host
-def test_a_statusnotifieritem_host_gets_the_appindicator_icon_with_its_menu(
+def test_a_statusnotifieritem_host_gets_the_sni_item_first_even_with_pygobject(
     desktop: Desktop, server: StatuspageServer, isolated_home: Path, flavour: Flavour
 ) -> None:
-    app = TrayApp(desktop, isolated_home, server.url, flavour)  # PyGObject: AppIndicator
+    # PyGObject and AppIndicator are there, and an XEmbed tray too: the SNI item still wins.
+    app = TrayApp(desktop, isolated_home, server.url, flavour)
     try:
-        assert app.backend() == "appindicator: a StatusNotifierItem host is on the session bus"
-        wait_until(lambda: registered_items(desktop), timeout=10)
-        menu = TrayMenu(desktop)
-        wait_until(lambda: "Check now" in menu.labels(), timeout=10)
-        assert menu.labels()[0] == "Open troubleshooting guide"
-        menu.click("Quit")
-        assert app.wait(5) == 0
+        assert app.backend() == (
+            "sni: a StatusNotifierItem host is on the session bus (pure Python, full menu)"
+        )
+        with desktop.connect() as bus:
+            item = registered_item(desktop, bus)
+            wait_until(lambda: "Check now" in item.layout()[1].labels(), timeout=10)
+            assert item.layout()[1].labels()[0] == "Open troubleshooting guide"
+            item.click(item.find("Quit").id)
+            assert app.wait(5) == 0
     finally:
         app.stop()
     assert "Gdk-CRITICAL" not in app.stderr
     assert "Traceback" not in app.stderr
-
-
-def registered_items(desktop: Desktop) -> list[str]:
-    """The StatusNotifierItems the host's watcher knows."""
-    properties = DBusAddress("/StatusNotifierWatcher", WATCHER, "org.freedesktop.DBus.Properties")
-    call = new_method_call(properties, "Get", "ss", (WATCHER, "RegisteredStatusNotifierItems"))
-    with desktop.connect() as connection:
-        reply = connection.send_and_get_reply(call, timeout=5)
-    return list(reply.body[0][1])
 
 
 def icon_windows(desktop: Desktop, tooltip_start: str) -> list[xscreen.XWindow]:

@@ -80,14 +80,20 @@ class TrayApp:
         env.pop("PYSTRAY_BACKEND", None)
         if backend:
             env["PYSTRAY_BACKEND"] = backend
-        self.proc = subprocess.Popen(
-            [*flavour.command, "--config", str(config)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        # Files, not pipes: an app that writes a lot (``-X importtime``) never blocks on them.
+        with self._out.open("w") as out, self._err.open("w") as err:
+            self.proc = subprocess.Popen(
+                [*flavour.command, "--config", str(config)], env=env, stdout=out, stderr=err
+            )
         self.stdout = self.stderr = ""
+
+    @property
+    def _out(self) -> Path:
+        return self.home / "app.stdout"
+
+    @property
+    def _err(self) -> Path:
+        return self.home / "app.stderr"
 
     @property
     def opened_file(self) -> Path:
@@ -123,7 +129,9 @@ class TrayApp:
             return self.proc.wait(timeout)
         finally:
             self.proc.kill()
-            self.stdout, self.stderr = self.proc.communicate()
+            self.proc.wait()
+            self.stdout = self._out.read_text(errors="replace")
+            self.stderr = self._err.read_text(errors="replace")
 
 
 def wait_until(condition: Callable[[], object], timeout: float = 5) -> None:

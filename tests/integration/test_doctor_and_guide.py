@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import fixture_bytes
 from tests.integration.conftest import write_config
 from tests.support import payloads
@@ -185,3 +187,39 @@ def test_guide_without_a_browser_says_where_the_page_is(
     assert "No browser could be opened; the troubleshooting guide is at " in result.stdout
     path = Path(result.stdout.strip().rsplit(" at ", 1)[1])
     assert path.is_file() and "All good" in path.read_text()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the Linux tray chooser")
+def test_doctor_says_which_tray_would_run_and_why_without_loading_the_tray(
+    server: StatuspageServer, isolated_home: Path
+) -> None:
+    # A Linux box with no screen and a session bus that is not there: no tray can be shown.
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env |= {"DBUS_SESSION_BUS_ADDRESS": f"unix:path={isolated_home}/no-bus"}
+    env.pop("PYSTRAY_BACKEND", None)
+    config = str(write_config(isolated_home, server.url))
+    why = "no desktop to show a tray icon on (no X display, no StatusNotifierItem host)"
+
+    text = run("doctor", "--config", config, env=env)
+    assert f"  tray: none: {why}\n" in text.stdout
+
+    argv = ["-X", "importtime", "-m", "claude_beacon", "doctor", "--json", "--config", config]
+    traced = subprocess.run(
+        [sys.executable, *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert json.loads(traced.stdout)["tray"] == {"backend": None, "reason": why}
+    imported = [line.rsplit("|", 1)[-1].strip() for line in traced.stderr.splitlines()]
+    assert "claude_beacon.desktop.trayhost" in imported  # the chooser itself was asked
+    # It looks at the desktop (PyGObject, an X server, the bus), but makes no tray.
+    assert [m for m in imported if m.split(".")[0] in ("pystray", "PIL")] == []
+
+    forced = run("doctor", "--json", "--config", config, env=env | {"PYSTRAY_BACKEND": "sni"})
+    assert json.loads(forced.stdout)["tray"] == {
+        "backend": None,
+        "reason": "PYSTRAY_BACKEND=sni asks for the sni tray, but no StatusNotifierItem host "
+        "is on the session bus",
+    }

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 
+TYPE_CHECKING = False  # typing itself stays unloaded: --help starts as quickly as it can
+if TYPE_CHECKING:
+    from claude_beacon.render.doctor import TrayReport
+
 
 def register(
     commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
@@ -28,8 +32,24 @@ def run(args: argparse.Namespace) -> int:
     snapshot, probes, fetcher = check_everything(config)
     fetcher.client.close()
     verdict = judge(snapshot, probes, remember(ProbeMemory(), probes))
+    tray = tray_report()
     if args.json:
-        write_out(json.dumps(doctor.as_json(config, snapshot, probes, verdict), indent=2))
+        write_out(json.dumps(doctor.as_json(config, snapshot, probes, verdict, tray), indent=2))
     else:
-        write_out(doctor.as_text(config, snapshot, probes, verdict))
+        write_out(doctor.as_text(config, snapshot, probes, verdict, tray))
     return terminal.exit_code(snapshot)
+
+
+def tray_report() -> TrayReport:
+    """The tray the app would run on this desktop, and why, as the app itself decides.
+
+    The chooser only looks at the desktop (a watcher on the bus, an X tray, PyGObject): no
+    tray is made, so neither pystray nor Pillow is loaded."""
+    from claude_beacon.desktop.trayhost import choose
+    from claude_beacon.render.doctor import TrayReport
+
+    try:
+        choice = choose()
+    except Exception as exc:  # a report for support must come out whatever the desktop does
+        return TrayReport(None, f"could not tell: {type(exc).__name__}: {exc}")
+    return TrayReport(choice.backend, choice.reason)

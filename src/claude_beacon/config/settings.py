@@ -1,4 +1,4 @@
-"""The TOML configuration: where it is, what it may say, and the embedded default.
+"""The TOML configuration: where it is, and reading it into ``config.model``'s values.
 
 claude-beacon works with no file at all (it watches the Claude status page). A file that says
 something wrong is refused with the file, the key and what was expected: never a traceback.
@@ -10,92 +10,35 @@ import math
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from claude_beacon.config.claudetable import ClaudeSettings, ClaudeTableError, parse_claude
-from claude_beacon.core.alerts import ALERT_LEVELS, DEFAULT_KINDS, NotifyRules
-from claude_beacon.core.model import EventKind, SourceSpec, primary_of
-from claude_beacon.core.providers import PROVIDERS, kind_for_host
+from claude_beacon.config.model import (
+    CLAUDE,
+    CLAUDE_ALIAS,
+    CLAUDE_HOSTS,
+    DEFAULT_NOTIFY_KINDS,
+    ENV_VAR,
+    MAX_INTERVAL,
+    MAX_TIMEOUT,
+    MIN_REMOTE_INTERVAL,
+    SOURCE_KINDS,
+    WEBHOOK_FORMATS,
+    Config,
+    ConfigError,
+    DiagnosticsSettings,
+    NotifySettings,
+    Webhook,
+    WebhookFormat,
+)
+from claude_beacon.core.alerts import ALERT_LEVELS
+from claude_beacon.core.model import EventKind, SourceSpec
+from claude_beacon.core.providers import kind_for_host
 from claude_beacon.core.schedule import Cadence
 from claude_beacon.store import paths
-
-ENV_VAR = "CLAUDE_BEACON_CONFIG"
-CLAUDE_ALIAS = "https://anthropic.statuspage.io"
-"""The Claude page's Statuspage host: the same API behind another CDN, tried when blocked."""
-CLAUDE_HOSTS = frozenset({"status.claude.com", "status.anthropic.com"})
-CLAUDE = SourceSpec(name="Claude", url="https://status.claude.com", fallbacks=(CLAUDE_ALIAS,))
-MIN_REMOTE_INTERVAL = 10.0
-"""No remote status page or probe target is asked more often than this, whatever the
-configuration says (``interval``, ``fast_interval`` and ``[diagnostics] interval`` alike)."""
-MAX_INTERVAL = 86_400.0
-"""The longest interval taken: a day. More is a typo, and would overflow a timer."""
-MAX_TIMEOUT = 60.0
-"""The longest probe timeout taken; a probe round must end well within its interval."""
-SOURCE_KINDS = tuple(PROVIDERS)
-
-
-DEFAULT_NOTIFY_KINDS = DEFAULT_KINDS
-NotifySettings = NotifyRules
-"""The ``[notifications]`` table: kinds and components, judged by ``core.alerts``."""
-
-
-class ConfigError(Exception):
-    """A configuration that cannot be used; the message names file, key and expectation."""
-
-
-@dataclass(frozen=True, slots=True)
-class DiagnosticsSettings:
-    enabled: bool = True
-    interval: float = 120.0
-    timeout: float = 5.0
-    claude: tuple[str, ...] = ("https://api.anthropic.com/v1/models", "https://claude.ai/")
-    internet: tuple[str, ...] = (
-        "https://www.gstatic.com/generate_204",
-        "https://www.cloudflare.com/cdn-cgi/trace",
-    )
-    api_check: str = "https://api.anthropic.com/v1/models?limit=1"
-    api_key: str | None = field(default=None, repr=False)
-
-    def key(self) -> str | None:
-        """The API key for the authenticated check: the environment wins over the file."""
-        return os.environ.get("ANTHROPIC_API_KEY") or self.api_key
-
-
-WEBHOOK_FORMATS = ("json", "slack", "discord")
-
-
-@dataclass(frozen=True, slots=True)
-class Webhook:
-    url: str
-    format: str = "json"
-    kinds: frozenset[EventKind] | None = None
-    """Only these kinds; ``None``: every event."""
-
-
-@dataclass(frozen=True, slots=True)
-class Config:
-    sources: tuple[SourceSpec, ...] = (CLAUDE,)
-    cadence: Cadence = field(default_factory=Cadence)
-    notify: NotifySettings = field(default_factory=NotifySettings)
-    diagnostics: DiagnosticsSettings = field(default_factory=DiagnosticsSettings)
-    hooks: tuple[tuple[str, ...], ...] = ()
-    """Commands run on each event, each already split into its arguments (no shell)."""
-    hook_timeout: float = 10.0
-    webhooks: tuple[Webhook, ...] = ()
-    claude: ClaudeSettings = field(default_factory=ClaudeSettings)
-    """The ``[claude]`` table: your models, other models' incidents, the inference check."""
-    path: Path | None = None
-    """The file this came from, or ``None`` for the embedded default."""
-
-    @property
-    def primary(self) -> SourceSpec:
-        """The page the verdict, ``wait`` and "Open status page" follow: the first source that
-        is not an alternative (Claude, unless the user chose otherwise)."""
-        return primary_of(self.sources) or CLAUDE
 
 
 def locate(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:
@@ -413,3 +356,31 @@ def _seconds(
     if value > most:
         raise ConfigError(f"{where}: {key}: expected at most {most:g} seconds, got {value!r}")
     return float(value)
+
+
+__all__ = [
+    "CLAUDE",
+    "CLAUDE_ALIAS",
+    "CLAUDE_HOSTS",
+    "DEFAULT_NOTIFY_KINDS",
+    "ENV_VAR",
+    "MAX_INTERVAL",
+    "MAX_TIMEOUT",
+    "MIN_REMOTE_INTERVAL",
+    "SOURCE_KINDS",
+    "WEBHOOK_FORMATS",
+    "Config",
+    "ConfigError",
+    "DiagnosticsSettings",
+    "NotifySettings",
+    "Webhook",
+    "WebhookFormat",
+    "check_interval",
+    "is_loopback",
+    "load",
+    "locate",
+    "page_url",
+    "parse",
+    "template",
+    "write_template",
+]

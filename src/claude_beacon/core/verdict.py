@@ -20,6 +20,15 @@ from enum import Enum
 from claude_beacon.core.impact import model_notes
 from claude_beacon.core.model import Level, Reading, Snapshot
 from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage, gateway_fault
+from claude_beacon.core.reporting import (
+    join,
+    reported,
+    reported_advice,
+    sentences,
+)
+from claude_beacon.core.reporting import (
+    said as page_says,
+)
 
 FAILURES_BEFORE_WARNING = 3
 """Consecutive failing rounds of the API while the page is green before warning early."""
@@ -52,11 +61,6 @@ class Finding(Enum):
     """The gateway in ``ANTHROPIC_BASE_URL`` fails: Anthropic's page cannot speak for it."""
 
 
-REPORTED_AS = {
-    Level.DEGRADED: "degraded performance",
-    Level.PARTIAL_OUTAGE: "a partial outage",
-    Level.MAJOR_OUTAGE: "a major outage",
-}
 LOCAL = frozenset(
     {
         Finding.OFFLINE,
@@ -139,10 +143,10 @@ def judge(
     page_read = reading is not None and reading.ok
 
     if reading is not None and page_read and level >= Level.DEGRADED:
-        advice = _reported_advice(level), _local_note(endpoints), _key_advice(probes, True)
+        advice = reported_advice(level), _local_note(endpoints), _key_advice(probes, True)
         notes = model_notes(snapshot) if reading.level < Level.DEGRADED else ()
-        headline = f"An incident touches your model: {notes[0]}" if notes else _reported(reading)
-        return Verdict(Finding.REPORTED, level, headline, _sentences(*advice))
+        headline = f"An incident touches your model: {notes[0]}" if notes else reported(reading)
+        return Verdict(Finding.REPORTED, level, headline, sentences(*advice))
     if probes and not any(_answers(p) for p in probes):
         if all(p.failed_at is Stage.DNS for p in probes):
             return Verdict(
@@ -166,13 +170,13 @@ def judge(
             "Corporate proxies and security software do this. Ask IT to exempt Claude's hosts,"
             " or give your tools the proxy's CA (SSL_CERT_FILE, NODE_EXTRA_CA_CERTS).",
         )
-    said = _said(reading, level)
+    said = page_says(reading, level)
     gateway = [p for p in probes if p.role is ProbeRole.GATEWAY and gateway_fault(p)]
     if gateway:
         return Verdict(
             Finding.GATEWAY_DOWN,
             level,
-            f"Your gateway {_join(_hosts(gateway))} {gateway_fault(gateway[0])}; {said}",
+            f"Your gateway {join(_hosts(gateway))} {gateway_fault(gateway[0])}; {said}",
             "Claude is called through ANTHROPIC_BASE_URL here: ask whoever runs the gateway.",
         )
     challenged = [p for p in endpoints if p.challenge]
@@ -180,7 +184,7 @@ def judge(
         return Verdict(
             Finding.BLOCKED_HERE,
             level,
-            f"{said}, but {_join(_hosts(challenged))} answered with a CDN's challenge page"
+            f"{said}, but {join(_hosts(challenged))} answered with a CDN's challenge page"
             f" from here (HTTP {challenged[0].status}), not with Claude",
             "The CDN in front of Claude is challenging requests from this network: a VPN exit,"
             " a shared or flagged address, or a proxy. Try without the VPN or proxy, or from"
@@ -203,7 +207,7 @@ def judge(
             level,
             f"The API is {'much slower than usual' if slow else what} from here and the status"
             " page does not say so yet: a problem may be starting",
-            _sentences(
+            sentences(
                 "Retry with backoff; if it persists, check the status page in a few minutes.",
                 _key_advice(probes, True),
             ),
@@ -215,16 +219,16 @@ def judge(
             Finding.PAGE_UNREADABLE,
             level,
             f"The status page cannot be read ({why}).{works}",
-            _sentences("Open the status page in a browser to confirm.", _page_host_note(probes)),
+            sentences("Open the status page in a browser to confirm.", _page_host_note(probes)),
         )
     failing = [p for p in endpoints if _edge_failure(p)]
     if failing:
         return Verdict(
             Finding.FAILING_NOW,
             level,
-            f"{said}, but {_join(_hosts(failing))} failed from here just now"
+            f"{said}, but {join(_hosts(failing))} failed from here just now"
             f" ({_failure(failing[0])})",
-            _sentences(
+            sentences(
                 "Retry with backoff. If it keeps failing, claude-beacon warns you after three"
                 " rounds.",
                 _key_advice(probes, True),
@@ -238,7 +242,7 @@ def judge(
         Finding.ALL_GOOD,
         level,
         f"All good: Anthropic reports all systems operational{answer}",
-        _sentences(_key_advice(probes, memory.failing_rounds > 0), _page_host_note(probes)),
+        sentences(_key_advice(probes, memory.failing_rounds > 0), _page_host_note(probes)),
     )
 
 
@@ -250,7 +254,7 @@ def _blocked(
     internet_works: bool | None,
 ) -> Verdict:
     """Claude's endpoints are never reached from here: say what else is, and at which step."""
-    names = _join(_hosts(unreachable))
+    names = join(_hosts(unreachable))
     others = _hosts([p for p in probes if p.role is not ProbeRole.INTERNET and _answers(p)])
     headline = f"{said}, but this machine cannot reach {names}"
     lead = ""
@@ -258,12 +262,12 @@ def _blocked(
         headline += " while the rest of the internet works"
     elif internet_works is False and others:
         verb = "answers" if len(others) == 1 else "answer"
-        headline += f"; only {_join(others)} {verb} from here, and other sites fail too"
+        headline += f"; only {join(others)} {verb} from here, and other sites fail too"
         lead = (
             "Something on this network lets only some hosts through: a proxy's allow-list,"
             " a captive portal (open any web page to sign in) or a filtering DNS."
         )
-    advice = _sentences(lead, _stage_advice(unreachable, bool(internet_works or others)))
+    advice = sentences(lead, _stage_advice(unreachable, bool(internet_works or others)))
     return Verdict(Finding.BLOCKED_HERE, level, headline, advice)
 
 
@@ -289,16 +293,6 @@ def _stage_advice(unreachable: Sequence[ProbeResult], others_answer: bool) -> st
             " connections. Check VPN, proxy and firewall settings."
         )
     return "Check VPN, proxy, firewall and DNS settings for these hosts."
-
-
-def _said(reading: Reading | None, level: Level) -> str:
-    if reading is None or not reading.ok:
-        return "The status page cannot be read"
-    if level is Level.OPERATIONAL:
-        return "Anthropic reports all systems operational"
-    if level in REPORTED_AS:
-        return f"Anthropic reports {REPORTED_AS[level]}"
-    return f"Claude's status page says Claude {level.phrase}"
 
 
 def _claude_reading(snapshot: Snapshot) -> Reading | None:
@@ -362,7 +356,7 @@ def _local_note(endpoints: Sequence[ProbeResult]) -> str:
     if not unreachable:
         return ""
     return (
-        f"This machine also cannot reach {_join(_hosts(unreachable))}, which an outage does"
+        f"This machine also cannot reach {join(_hosts(unreachable))}, which an outage does"
         " not explain: check VPN, proxy, firewall and DNS if it lasts."
     )
 
@@ -383,29 +377,3 @@ def _page_host_note(probes: Sequence[ProbeResult]) -> str:
 def _hosts(probes: Sequence[ProbeResult]) -> list[str]:
     """Each host once, by name: the key's check is the API's host too."""
     return list(dict.fromkeys(p.name.split(" (")[0] for p in probes))
-
-
-def _sentences(*parts: str) -> str:
-    return " ".join(part for part in parts if part)
-
-
-def _reported(reading: Reading) -> str:
-    names = [c.name for c in reading.problem_components]
-    if not names:
-        names = [i.name for i in reading.incidents if not i.resolved][:1]
-    what = f" of {_join(names)}" if names else ""
-    if reading.level not in REPORTED_AS:
-        return f"Claude's status page says it {reading.level.phrase}{what.replace(' of', ':', 1)}"
-    return f"Anthropic reports {REPORTED_AS[reading.level]}{what}"
-
-
-def _reported_advice(level: Level) -> str:
-    if level >= Level.PARTIAL_OUTAGE:
-        return "It is not you. Retry with backoff, or switch to a fallback until it is resolved."
-    return "Expect slower or failing requests; retry with backoff."
-
-
-def _join(names: Sequence[str]) -> str:
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + f" and {names[-1]}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -58,6 +59,7 @@ class Tray:
         self._view = TrayView(Level.UNKNOWN, "claude-beacon: checking…", ())
         self._look: icons.Look | None = None
         self._stopping = False
+        self._showing = threading.Lock()
         try:
             self.icon = icon_class(
                 NAME,
@@ -91,8 +93,16 @@ class Tray:
             log.debug("the tray backend failed while closing", exc_info=True)
 
     def show(self, view: TrayView, local_problem: bool = False) -> None:
-        """Show a new view; safe to call from any thread."""
-        call_on_ui_thread(lambda: self._apply(view, local_problem))
+        """Show a new view; safe to call from any thread.
+
+        Views come from the poller, the checks and the notifications' threads; one at a time
+        reaches the backend (python-xlib's connection is not safe to share between threads)."""
+
+        def apply() -> None:
+            with self._showing:
+                self._apply(view, local_problem)
+
+        call_on_ui_thread(apply)
 
     def stop(self) -> None:
         self._stopping = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import platform
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,8 +44,23 @@ def environment(config: Config) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class TrayReport:
+    """Which tray backend the app would run here, and why (the tray chooser's own answer).
+
+    Found by the caller, which may look at the desktop; ``backend`` is ``None`` when no tray
+    could be shown, and ``reason`` then says why."""
+
+    backend: str | None
+    reason: str
+
+
 def as_json(
-    config: Config, snapshot: Snapshot, probes: Sequence[ProbeResult], verdict: Verdict
+    config: Config,
+    snapshot: Snapshot,
+    probes: Sequence[ProbeResult],
+    verdict: Verdict,
+    tray: TrayReport | None = None,
 ) -> dict[str, Any]:
     return {
         "verdict": {
@@ -54,13 +70,18 @@ def as_json(
             "advice": verdict.advice,
         },
         "environment": environment(config),
+        "tray": {"backend": tray.backend, "reason": tray.reason} if tray else None,
         "status": wire.status_json(snapshot),
         "probes": [_probe_json(p) for p in probes],
     }
 
 
 def as_text(
-    config: Config, snapshot: Snapshot, probes: Sequence[ProbeResult], verdict: Verdict
+    config: Config,
+    snapshot: Snapshot,
+    probes: Sequence[ProbeResult],
+    verdict: Verdict,
+    tray: TrayReport | None = None,
 ) -> str:
     env = environment(config)
     lines = [
@@ -73,6 +94,7 @@ def as_text(
         "  proxy: " + ", ".join(f"{k} {v}" for k, v in env["proxy"].items()),
         f"  API key: {env['api_key']}; config: {env['config']}",
         f"  Claude served by: {env['serving']}; gateway (ANTHROPIC_BASE_URL): {env['gateway']}",
+        *([f"  tray: {_tray_line(tray)}"] if tray else []),
         "",
         terminal.status_text(snapshot),
         "",
@@ -89,6 +111,16 @@ def as_text(
         if timings := _timings(probe):  # a check that failed before any step has none
             lines.append(f"  {'':<{width}}  {timings}")
     return printable("\n".join(lines), newlines=True)
+
+
+def _tray_line(tray: TrayReport) -> str:
+    """``sni: a StatusNotifierItem host is on ...`` (the reason names the backend), or
+    ``none: no system tray is running ...``."""
+    if tray.backend is None:
+        return f"none: {tray.reason}"
+    if tray.reason.startswith(f"{tray.backend}:"):
+        return tray.reason
+    return f"{tray.backend}: {tray.reason}"
 
 
 def failed(probe: ProbeResult) -> bool:
