@@ -86,3 +86,8 @@ def test_bedrock_and_vertex_are_told_apart_from_anthropic(
     assert serving(environ, models) is expected
     note = serving_note(expected)
     assert ("does not cover" in note) is (expected is not Serving.ANTHROPIC)
+
+
+def test_the_cloud_serving_note_says_how_to_watch_that_clouds_status() -> None:
+    assert serving_note(Serving.BEDROCK).endswith("claude-beacon add aws-bedrock")
+    assert serving_note(Serving.VERTEX).endswith("claude-beacon add vertex-ai")

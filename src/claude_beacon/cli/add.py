@@ -61,10 +61,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def list_presets() -> None:
-    from claude_beacon.config.presets import PRESETS
+    from claude_beacon.config.presets import PRESETS, regional
     from claude_beacon.core.providers import PROVIDERS
 
-    for key, preset in PRESETS.items():
+    for key, listed in PRESETS.items():
+        preset = regional(listed)
         extra = ", an alternative to Claude" if preset.alternative else ""
         label = PROVIDERS[preset.kind].label
         print(f"{key:<11} {preset.name:<11} {preset.url} ({label}{extra})")
@@ -120,7 +121,8 @@ def _new_source(url: str, name: str | None, preset: Preset | None) -> tuple[Sour
     from claude_beacon.net.fetcher import Fetcher
 
     if preset:
-        return SourceSpec(name or preset.name, preset.url, preset.kind), preset.alternative
+        spec = SourceSpec(name or preset.name, preset.url, preset.kind, preset.components)
+        return spec, preset.alternative
     fetcher = Fetcher()
     try:
         kind, reading = detect(url, fetcher)

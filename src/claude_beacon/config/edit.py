@@ -87,6 +87,8 @@ def read(path: Path) -> ConfigFile:
 
 def row(spec: SourceSpec, alternative: bool = False) -> Row:
     written: Row = {"type": spec.kind, "name": spec.name, "url": spec.url}
+    if spec.components:
+        written["components"] = list(spec.components)
     if alternative:
         written["alternative"] = True
     return written

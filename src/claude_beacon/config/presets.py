@@ -8,9 +8,11 @@ the config file, keeping everything already written there.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -33,6 +35,8 @@ class Preset:
     kind: str = "statuspage"
     alternative: bool = False
     """A service one can switch to when Claude is down (the guide says which one is up)."""
+    components: tuple[str, ...] = ()
+    """Only these (a feed's entries that name them), where the page covers much more."""
 
 
 PRESETS: dict[str, Preset] = {
@@ -47,8 +51,42 @@ PRESETS: dict[str, Preset] = {
     "vercel": Preset("Vercel", "https://www.vercel-status.com"),
     "npm": Preset("npm", "https://status.npmjs.org"),
     "pypi": Preset("PyPI", "https://status.python.org"),
+    "aws-bedrock": Preset(
+        "Amazon Bedrock", "https://status.aws.amazon.com/rss/bedrock-us-east-1.rss", "feed"
+    ),
+    "vertex-ai": Preset(
+        "Vertex AI",
+        "https://status.cloud.google.com/en/feed.atom",
+        "feed",
+        components=("Vertex AI",),
+    ),
 }
-"""Pages a developer who uses Claude often watches too; the AI ones are alternatives."""
+"""Pages a developer who uses Claude often watches too; the AI ones are alternatives. The
+clouds' feeds are for Claude served by Bedrock or Vertex AI, which Anthropic's page does not
+cover: not alternatives, the service itself."""
+
+BEDROCK_FEED = "https://status.aws.amazon.com/rss/bedrock-{region}.rss"
+"""The AWS Health Dashboard's feed for Bedrock in one region."""
+DEFAULT_REGION = "us-east-1"
+_REGION = re.compile(r"[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}")
+
+
+def aws_region(environ: Mapping[str, str]) -> str:
+    """``AWS_REGION`` (else ``AWS_DEFAULT_REGION``) when it is a region's name; else us-east-1."""
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        region = environ.get(name, "").strip().lower()
+        if _REGION.fullmatch(region):
+            return region
+    return DEFAULT_REGION
+
+
+def regional(preset: Preset, environ: Mapping[str, str] | None = None) -> Preset:
+    """A preset with this machine's AWS region in its address (Bedrock's feed is per region)."""
+    if preset is not PRESETS["aws-bedrock"]:
+        return preset
+    region = aws_region(os.environ if environ is None else environ)
+    return replace(preset, url=BEDROCK_FEED.format(region=region))
+
 
 TITLE_LENGTH = 60
 """The longest name taken from a page itself; a person may type a longer one."""
@@ -138,7 +176,7 @@ def _page_key(url: str) -> str:
 def preset_for(page: str) -> Preset | None:
     """The preset ``page`` names (``openai``), or Claude's for either of its addresses."""
     if preset := PRESETS.get(page.strip().casefold()):
-        return preset
+        return regional(preset)
     try:
         url = page_address(page)
     except EditError:
@@ -155,7 +193,8 @@ def detect(url: str, fetcher: Fetcher) -> tuple[str, Reading]:
     """
     base = config_module.page_url(url)
     host = urlsplit(base).hostname or ""
-    order = list(PROVIDERS)
+    # A plain feed is asked for only at an address that looks like one: any page is "XML".
+    order = [kind for kind in PROVIDERS if kind != "feed" or looks_like_feed(base)]
     if hinted := kind_for_host(host):
         order.remove(hinted)
         order.insert(0, hinted)
@@ -170,6 +209,12 @@ def detect(url: str, fetcher: Fetcher) -> tuple[str, Reading]:
         tried.setdefault(failure.message, []).append(PROVIDERS[kind].label)
     reasons = "; ".join(f"{', '.join(labels)}: {message}" for message, labels in tried.items())
     raise EditError(f"{base} is not a status page claude-beacon can read ({reasons})")
+
+
+def looks_like_feed(url: str) -> bool:
+    """An address that names an RSS or Atom document: ``.../bedrock-us-east-1.rss``."""
+    path = urlsplit(url).path.lower()
+    return path.endswith((".rss", ".atom", ".xml", "/feed", "/rss"))
 
 
 def _tls_hint(base: str, failure: Failure) -> str:

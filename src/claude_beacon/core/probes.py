@@ -20,6 +20,8 @@ class ProbeRole(Enum):
     """The endpoint Claude is really called through: ``ANTHROPIC_BASE_URL`` (LiteLLM, a proxy)."""
     INTERNET = "internet"
     """A neutral site: if it works while Claude fails, the problem is not this machine's link."""
+    INFERENCE = "inference"
+    """One tiny request to a model (``[claude] inference_check``): named after the model."""
 
 
 class Stage(Enum):

@@ -1,8 +1,9 @@
 """The kinds of status page claude-beacon reads, and how each one's documents become a reading.
 
-Every provider is turned into the facts of a Statuspage ``summary.json`` and read by the one
-Statuspage reader, so levels, component filters and cautious handling of unknown values work
-the same for all of them.
+Every status page provider is turned into the facts of a Statuspage ``summary.json`` and read
+by the one Statuspage reader, so levels, component filters and cautious handling of unknown
+values work the same for all of them. A plain RSS/Atom feed (``feed``, the clouds' status) has
+no such facts: ``core.cloudfeed`` reads its entries into incidents itself.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from claude_beacon.core import incidentio, instatus, statuspage
+from claude_beacon.core import cloudfeed, incidentio, instatus, statuspage
 from claude_beacon.core.model import Failure, Reading, SourceSpec, failed_reading
 
 Bodies = Sequence[bytes | None]
@@ -29,6 +30,9 @@ class Provider:
     read: Callable[[Bodies, SourceSpec, datetime], Reading]
     has_history: bool
     """Whether the page also serves Statuspage's history documents and Atom feed."""
+    timed: bool = False
+    """Whether a reading depends on when it is made (a feed's recent entries are open), so
+    that an unchanged document is read again rather than its reading kept."""
 
     def urls(self, base: str) -> list[str]:
         return [f"{base.rstrip('/')}{document}" for document in self.documents]
@@ -53,6 +57,10 @@ def gather(
 
 def _statuspage(bodies: Bodies, source: SourceSpec, at: datetime) -> Reading:
     return statuspage.parse_summary(bodies[0] or b"", source, at)
+
+
+def _feed(bodies: Bodies, source: SourceSpec, at: datetime) -> Reading:
+    return cloudfeed.read_feed(bodies[0] or b"", source, at)
 
 
 def _translated(
@@ -96,6 +104,7 @@ PROVIDERS: Mapping[str, Provider] = {
         _translated(instatus.to_statuspage),
         False,
     ),
+    "feed": Provider("feed", "RSS/Atom feed", ("",), _feed, False, timed=True),
 }
 
 

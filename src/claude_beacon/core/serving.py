@@ -40,11 +40,13 @@ def serving_note(where: Serving) -> str:
     if where is Serving.BEDROCK:
         return (
             "You use Claude through Amazon Bedrock: Anthropic's status page does not cover"
-            " Bedrock's serving. Check the AWS Health Dashboard for Bedrock in your region."
+            " Bedrock's serving. Check the AWS Health Dashboard for Bedrock in your region, or"
+            " watch it here: claude-beacon add aws-bedrock"
         )
     if where is Serving.VERTEX:
         return (
             "You use Claude through Google Vertex AI: Anthropic's status page does not cover"
-            " Vertex AI's serving. Check Google Cloud's status page for Vertex AI."
+            " Vertex AI's serving. Check Google Cloud's status page for Vertex AI, or watch it"
+            " here: claude-beacon add vertex-ai"
         )
     return ""

@@ -21,6 +21,7 @@ from claude_beacon.core.verdict import Finding, Verdict
 from claude_beacon.engine.diagnostics import Diagnostics
 from claude_beacon.engine.dispatch import Dispatcher, Sink
 from claude_beacon.engine.hooks import HookSink
+from claude_beacon.engine.inference import InferenceCheck
 from claude_beacon.engine.poller import Poller
 from claude_beacon.engine.recording import HistorySink
 from claude_beacon.engine.webhooks import WebhookSink
@@ -79,6 +80,10 @@ class Engine:
         self.diagnostics = Diagnostics(config, on_round=self._checked)
         if probes and config.diagnostics.enabled:
             self.poller.add_job("probes", self.diagnostics)
+        if probes and config.claude.inference_check:
+            client = self.poller.fetcher.client  # bounded by the total deadline, closed on stop
+            check = InferenceCheck(config, self.store, lambda: self.snapshot, self.tell, client)
+            self.poller.add_job("inference", check)
         self._publishing = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -110,6 +115,13 @@ class Engine:
             self.dispatcher.publish(snapshot, events)
         self.on_snapshot(snapshot)
 
+    def tell(self, events: Sequence[Event]) -> None:
+        """Events the engine finds itself (early warnings) leave as page events do: into the
+        state's outbox, then to every sink."""
+        with self._publishing:
+            self.store.commit({}, events)
+            self.dispatcher.publish(self.snapshot, events)
+
     def _checked(self, results: tuple[ProbeResult, ...]) -> None:
         """After each check round: the early warning's start, told once; a recovery, seen soon."""
         snapshot = self.snapshot
@@ -118,12 +130,8 @@ class Engine:
         warned = self.store.setting(EARLY_WARNING_SINCE) is not None
         if early and not warned:
             event = early_warning_event(verdict, self.config, datetime.now(UTC))
-            with self._publishing:
-                self.store.set_setting(
-                    EARLY_WARNING_SINCE, event.at.isoformat() if event.at else ""
-                )
-                self.store.commit({}, [event])
-                self.dispatcher.publish(snapshot, [event])
+            self.store.set_setting(EARLY_WARNING_SINCE, event.at.isoformat() if event.at else "")
+            self.tell([event])
         elif not early and warned:
             self.store.set_setting(EARLY_WARNING_SINCE, None)
         self._poll_page_if_it_answers(snapshot, results)

@@ -171,7 +171,7 @@ class PageReader:
             return failed_reading(source, self.wall(), bodies)
         now = self.wall()
         cache_key = (source.key, base)
-        cached = self._parsed.get(cache_key)
+        cached = None if provider.timed else self._parsed.get(cache_key)
         if cached and all(a is b for a, b in zip(cached[0], bodies, strict=True)):
             return replace(cached[1], at=now)  # nothing changed: no need to parse again
         reading = replace(provider.read(bodies, source, now), path=path, page_base=base)
