@@ -6,35 +6,47 @@ runs, so that ``--version`` and ``--help`` stay as quick as a small tool's.
 
 from __future__ import annotations
 
-import argparse
-import logging
 import sys
-from collections.abc import Callable, Sequence
-from types import ModuleType
 
 from claude_beacon import __version__
-from claude_beacon.cli import add, admin, doctor, guide, history, sources, status, tray, wait, watch
 
-log = logging.getLogger("claude_beacon")
-COMMANDS: tuple[ModuleType, ...] = (
-    tray,
-    status,
-    watch,
-    doctor,
-    guide,
-    history,
-    wait,
-    add,
-    sources,
-    admin,
+TYPE_CHECKING = False  # importing typing would cost the statusline's every run
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Sequence
+
+    Run = Callable[[argparse.Namespace], int]
+
+COMMANDS: tuple[str, ...] = (
+    "tray",
+    "status",
+    "watch",
+    "doctor",
+    "guide",
+    "history",
+    "wait",
+    "add",
+    "sources",
+    "admin",
+    "statusline",
 )
-"""In the order ``--help`` lists them; each has ``register(commands, common)``."""
-
-Run = Callable[[argparse.Namespace], int]
+"""The command modules in the order ``--help`` lists them; each has ``register(commands, common)``.
+They are imported when the parser is built, not with this package: ``statusline`` runs every few
+hundred milliseconds inside Claude Code and loads none of them, nor argparse or logging."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments == ["statusline"]:  # the hot path: no parser, no settings, no logging
+        from claude_beacon.cli import statusline
+
+        return statusline.show()
+    import logging
+
+    from claude_beacon.cli import tray
+
+    log = logging.getLogger("claude_beacon")
+    args = parser().parse_args(arguments)
     if hasattr(args, "verbose_after"):  # -v after the command counts with -v before it
         args.verbose += args.verbose_after
         del args.verbose_after
@@ -59,6 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def parser() -> argparse.ArgumentParser:
     """The whole command line; global options work before and after the command."""
+    import argparse
+    from importlib import import_module
+
     main_parser = argparse.ArgumentParser(
         prog="claude-beacon",
         description="Is Claude down, or is it me? A status indicator for Claude.",
@@ -70,14 +85,16 @@ def parser() -> argparse.ArgumentParser:
     # one written after the command does not erase one written before it. A command's options
     # are parsed into a fresh namespace and copied over, so its -v count is kept apart and added.
     common = _global_options(argparse.SUPPRESS, argparse.SUPPRESS, "verbose_after")
-    for command in COMMANDS:
-        command.register(commands, common)
+    for name in COMMANDS:
+        import_module(f"claude_beacon.cli.{name}").register(commands, common)
     return main_parser
 
 
 def _global_options(
     config_default: object, verbose_default: object, verbose_dest: str
 ) -> argparse.ArgumentParser:
+    import argparse
+
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument(
         "--config",
@@ -98,6 +115,9 @@ def _global_options(
 
 
 def _setup_logging(verbose: int) -> None:
+    import logging
+
+    log = logging.getLogger("claude_beacon")
     level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("claude-beacon: %(message)s"))

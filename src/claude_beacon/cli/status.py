@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import logging
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -13,6 +16,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         help="check once and print the status (exit 0 ok, 1 degraded, 2 major outage, 3 unknown)",
     )
     command.add_argument("--json", action="store_true", help="print one JSON object")
+    command.add_argument(
+        "--quiet",
+        action="store_true",
+        help="print nothing: only refresh what the statusline shows (the exit code still tells)",
+    )
     command.set_defaults(run=run)
 
 
@@ -22,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from claude_beacon.cli.terminal import colour, write_out
     from claude_beacon.config.settings import load
     from claude_beacon.engine.poller import Poller
+    from claude_beacon.engine.statuscache import write_status_cache
     from claude_beacon.net.fetcher import Fetcher
     from claude_beacon.render import terminal, wire
 
@@ -31,6 +40,12 @@ def run(args: argparse.Namespace) -> int:
         snapshot, _ = Poller(config, fetcher).poll_once()
     finally:
         fetcher.client.close()
+    try:
+        write_status_cache(snapshot, config.cadence.interval, "status")
+    except OSError as exc:  # the answer printed below matters more than the statusline's copy
+        log.warning("could not update the statusline's cache: %s", exc)
+    if args.quiet:
+        return terminal.exit_code(snapshot)
     if args.json:
         write_out(json.dumps(wire.status_json(snapshot), indent=2, ensure_ascii=False))
     else:

@@ -23,6 +23,7 @@ from claude_beacon.engine.dispatch import Dispatcher, Sink
 from claude_beacon.engine.hooks import HookSink
 from claude_beacon.engine.poller import Poller
 from claude_beacon.engine.recording import HistorySink
+from claude_beacon.engine.statuscache import PokeWatch, StatusCacheSink
 from claude_beacon.engine.webhooks import WebhookSink
 from claude_beacon.net.fetcher import Fetcher
 from claude_beacon.store import paths
@@ -53,6 +54,7 @@ def standard_sinks(config: Config, record: bool) -> list[Sink]:
     sinks: list[Sink] = [HistorySink(History(paths.history_file()))]
     sinks += [HookSink(argv, config.hook_timeout) for argv in config.hooks]
     sinks += [WebhookSink(hook) for hook in config.webhooks]
+    sinks.append(StatusCacheSink(config.cadence.interval))
     return sinks
 
 
@@ -79,6 +81,8 @@ class Engine:
         self.diagnostics = Diagnostics(config, on_round=self._checked)
         if probes and config.diagnostics.enabled:
             self.poller.add_job("probes", self.diagnostics)
+        if outputs.record:  # a statusline that saw Claude Code's API errors asks for a look now
+            self.poller.add_job("poke", PokeWatch(self.check_now))
         self._publishing = threading.Lock()
         self._thread: threading.Thread | None = None
 
