@@ -10,7 +10,6 @@ at once and pokes a running tray or ``watch`` into checking now. It always exits
 """
 
 # os.path, not pathlib, on purpose: importing pathlib costs every statusline run milliseconds.
-# ruff: noqa: PTH123
 from __future__ import annotations
 
 import json
@@ -248,19 +247,13 @@ def session_errors(path: object, now: float) -> SessionErrors | None:
     """The server-side API errors at the end of the session's transcript, if it names one."""
     if not isinstance(path, str) or not path or "\0" in path:
         return None
-    import stat
-
-    try:
-        with open(path, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode) or now - info.st_mtime > ERROR_WINDOW:
-                return None  # untouched for longer than the window: nothing recent in it
-            start = max(0, info.st_size - TAIL_BYTES)
-            handle.seek(start)
-            tail = handle.read(TAIL_BYTES)
-    except OSError:
+    found = statuscache.read_regular(path, TAIL_BYTES, from_end=True)
+    if found is None:
         return None
-    if start:  # the first line is cut: drop it
+    tail, info = found
+    if now - info.st_mtime > ERROR_WINDOW:
+        return None  # untouched for longer than the window: nothing recent in it
+    if info.st_size > TAIL_BYTES:  # the first line is cut: drop it
         tail = tail.partition(b"\n")[2]
     if not any(marker in tail for marker in (b"api_error", b"isApiErrorMessage", b"API Error")):
         return None
@@ -273,7 +266,7 @@ def _age(seconds: float) -> str:
     seconds = max(0.0, seconds)
     if seconds < 90:
         return f"{int(seconds)}s"
-    if seconds < 90 * 60:
+    if seconds < 3570:
         return f"{round(seconds / 60)}m"
     if seconds < 36 * 3600:
         return f"{round(seconds / 3600)}h"

@@ -8,7 +8,7 @@ to sit on the statusline's path: no pathlib, no typing; ``subprocess`` only when
 """
 
 # os.path, not pathlib, on purpose: importing pathlib costs every statusline run milliseconds.
-# ruff: noqa: PTH103, PTH108, PTH116, PTH118, PTH120, PTH123
+# ruff: noqa: PTH103, PTH108, PTH116, PTH118, PTH120
 from __future__ import annotations
 
 import contextlib
@@ -43,8 +43,12 @@ def poke(error_at: float) -> None:
         return
     try:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        with open(path, "w", encoding="ascii") as handle:
-            handle.write(f"{time.time():.3f}\n")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, flags, 0o600)  # a FIFO in its place fails at once, never blocks
+        try:
+            os.write(fd, f"{time.time():.3f}\n".encode("ascii"))
+        finally:
+            os.close(fd)
     except OSError:
         pass
 
@@ -97,12 +101,10 @@ def _take_lock(lock: str) -> int | None:
 
 def _lock_is_stale(lock: str) -> bool:
     """Left over: too old, its refresh gone, or the cache written since it was taken."""
-    try:
-        taken = os.stat(lock).st_mtime
-        with open(lock, "rb") as handle:
-            text = handle.read(32).decode("ascii", "replace").strip()
-    except OSError:
+    found = statuscache.read_regular(lock, 32)
+    if found is None:
         return False
+    text, taken = found[0].decode("ascii", "replace").strip(), found[1].st_mtime
     if not -60.0 <= time.time() - taken <= LOCK_STALE:
         return True
     try:

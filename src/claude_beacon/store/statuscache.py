@@ -7,7 +7,7 @@ imports it on every run. What goes into the document is ``engine.statuscache``'s
 """
 
 # os.path, not pathlib, on purpose: importing pathlib costs every statusline run milliseconds.
-# ruff: noqa: PTH111, PTH117, PTH118, PTH123
+# ruff: noqa: PTH111, PTH117, PTH118
 from __future__ import annotations
 
 import json
@@ -52,17 +52,41 @@ def poke_file() -> str:
     return os.path.join(cache_dir(), POKE_NAME)
 
 
+def read_regular(
+    path: str | os.PathLike[str], limit: int, from_end: bool = False
+) -> tuple[bytes, os.stat_result] | None:
+    """Up to ``limit`` bytes of a regular file (its last ones with ``from_end``) and its stat;
+    None for anything else. Opened without blocking, so that a FIFO put in its place cannot
+    hang a statusline."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        if from_end and info.st_size > limit:
+            os.lseek(fd, info.st_size - limit, os.SEEK_SET)
+        chunks: list[bytes] = []
+        size = 0
+        while size < limit and (chunk := os.read(fd, limit - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks), info
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def read(path: str | os.PathLike[str] | None = None) -> dict[str, Any] | None:
     """The cached document, or None when there is none usable: missing, not a regular file,
     too large, not JSON, not an object, another format, or without its time."""
-    target = path or cache_file()
-    try:
-        with open(target, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return None
-            data = handle.read(MAX_BYTES + 1)
-    except OSError:
+    found = read_regular(path or cache_file(), MAX_BYTES + 1)
+    if found is None:
         return None
+    data = found[0]
     if len(data) > MAX_BYTES:
         return None
     try:
