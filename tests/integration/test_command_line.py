@@ -35,6 +35,7 @@ COMMANDS = (
     "remove",
     "paths",
     "autostart",
+    "statusline",
 )
 
 

@@ -6,38 +6,46 @@ runs, so that ``--version`` and ``--help`` stay as quick as a small tool's.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
-from types import ModuleType
 
 from claude_beacon import __version__
-from claude_beacon.cli import add, admin, doctor, guide, history, sources, status, tray, wait, watch
 
-TYPE_CHECKING = False  # typing and logging stay unloaded for --version and --help
+TYPE_CHECKING = False  # importing typing would cost the statusline's every run
 if TYPE_CHECKING:
+    import argparse
     import logging
+    from collections.abc import Callable, Sequence
 
-COMMANDS: tuple[ModuleType, ...] = (
-    tray,
-    status,
-    watch,
-    doctor,
-    guide,
-    history,
-    wait,
-    add,
-    sources,
-    admin,
+    Run = Callable[[argparse.Namespace], int]
+
+COMMANDS: tuple[str, ...] = (
+    "tray",
+    "status",
+    "watch",
+    "doctor",
+    "guide",
+    "history",
+    "wait",
+    "add",
+    "sources",
+    "admin",
+    "statusline",
 )
-"""In the order ``--help`` lists them; each has ``register(commands, common)``."""
-
-Run = Callable[[argparse.Namespace], int]
+"""The command modules in the order ``--help`` lists them; each has ``register(commands, common)``.
+They are imported when the parser is built, not with this package: ``statusline`` runs every few
+hundred milliseconds inside Claude Code and loads none of them, nor argparse or logging."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments == ["statusline"]:  # the hot path: no parser, no settings, no logging
+        from claude_beacon.cli import statusline
+
+        return statusline.show()
+    from claude_beacon.cli import tray
+
+    args = parser().parse_args(arguments)
     if hasattr(args, "verbose_after"):  # -v after the command counts with -v before it
         args.verbose += args.verbose_after
         del args.verbose_after
@@ -62,7 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def parser() -> argparse.ArgumentParser:
     """The whole command line; global options work before and after the command."""
-    main_parser = Parser(
+    import argparse
+    from importlib import import_module
+
+    main_parser = _parser_type()(
         prog="claude-beacon",
         description="Is Claude down, or is it me? A status indicator for Claude.",
         parents=[_global_options(None, 0, "verbose")],
@@ -73,15 +84,15 @@ def parser() -> argparse.ArgumentParser:
     # one written after the command does not erase one written before it. A command's options
     # are parsed into a fresh namespace and copied over, so its -v count is kept apart and added.
     common = _global_options(argparse.SUPPRESS, argparse.SUPPRESS, "verbose_after")
-    for command in COMMANDS:
-        command.register(commands, common)
+    for name in COMMANDS:
+        import_module(f"claude_beacon.cli.{name}").register(commands, common)
     return main_parser
 
 
 def _global_options(
     config_default: object, verbose_default: object, verbose_dest: str
 ) -> argparse.ArgumentParser:
-    options = Parser(add_help=False)
+    options = _parser_type()(add_help=False)
     options.add_argument(
         "--config",
         metavar="FILE",
@@ -100,13 +111,18 @@ def _global_options(
     return options
 
 
-class Parser(argparse.ArgumentParser):
+def _parser_type() -> type[argparse.ArgumentParser]:
     """argparse's parser, with help sized without ``shutil`` (which loads the compression
-    modules): ``--help`` and ``--version`` start as quickly as a small tool's."""
+    modules): ``--help`` and ``--version`` start as quickly as a small tool's. Built on first
+    use, so that argparse itself stays unloaded for the statusline."""
+    import argparse
 
-    def _get_formatter(self) -> argparse.HelpFormatter:
-        make: Callable[..., argparse.HelpFormatter] = self.formatter_class
-        return make(prog=self.prog, width=_terminal_width() - 2)
+    class Parser(argparse.ArgumentParser):
+        def _get_formatter(self) -> argparse.HelpFormatter:
+            make: Callable[..., argparse.HelpFormatter] = self.formatter_class
+            return make(prog=self.prog, width=_terminal_width() - 2)
+
+    return Parser
 
 
 def _terminal_width() -> int:

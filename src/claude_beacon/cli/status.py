@@ -14,6 +14,11 @@ def register(
         help="check once and print the status (exit 0 ok, 1 degraded, 2 major outage, 3 unknown)",
     )
     command.add_argument("--json", action="store_true", help="print one JSON object")
+    command.add_argument(
+        "--quiet",
+        action="store_true",
+        help="print nothing: only refresh what the statusline shows (the exit code still tells)",
+    )
     command.set_defaults(run=run)
 
 
@@ -24,9 +29,11 @@ def run(args: argparse.Namespace) -> int:
     from claude_beacon.config.settings import load
     from claude_beacon.core.model import Level
     from claude_beacon.engine.glance import glance
+    from claude_beacon.engine.statuscache import write_status_cache
     from claude_beacon.net.fetcher import Fetcher
     from claude_beacon.render import terminal, wire
 
+    log = logging.getLogger(__name__)
     config = load(args.config)
     fetcher = Fetcher()
     try:
@@ -36,9 +43,14 @@ def run(args: argparse.Namespace) -> int:
         else:
             shown = terminal.status_text(snapshot, colour=colour())
     except Exception as exc:  # whatever it was, a monitor reads UNKNOWN, not a crash
-        logging.getLogger(__name__).error("internal error: %s", type(exc).__name__, exc_info=True)
+        log.error("internal error: %s", type(exc).__name__, exc_info=True)
         return terminal.EXIT_CODES[Level.UNKNOWN]
     finally:
         fetcher.client.close()
-    write_out(shown)
+    try:
+        write_status_cache(snapshot, config.cadence.interval, "status")
+    except OSError as exc:  # the answer printed below matters more than the statusline's copy
+        log.warning("could not update the statusline's cache: %s", exc)
+    if not args.quiet:
+        write_out(shown)
     return terminal.exit_code(snapshot)

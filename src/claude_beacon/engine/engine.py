@@ -24,6 +24,7 @@ from claude_beacon.engine.hooks import HookSink
 from claude_beacon.engine.inference import InferenceCheck
 from claude_beacon.engine.poller import Poller
 from claude_beacon.engine.recording import HistorySink
+from claude_beacon.engine.statuscache import PokeWatch, StatusCacheSink
 from claude_beacon.engine.webhooks import WebhookSink
 from claude_beacon.net.fetcher import Fetcher
 from claude_beacon.store import paths
@@ -54,6 +55,7 @@ def standard_sinks(config: Config, record: bool) -> list[Sink]:
     sinks: list[Sink] = [HistorySink(History(paths.history_file()))]
     sinks += [HookSink(argv, config.hook_timeout) for argv in config.hooks]
     sinks += [WebhookSink(hook) for hook in config.webhooks]
+    sinks.append(StatusCacheSink(config.cadence.interval))
     return sinks
 
 
@@ -84,6 +86,8 @@ class Engine:
             client = self.poller.fetcher.client  # bounded by the total deadline, closed on stop
             check = InferenceCheck(config, self.store, lambda: self.snapshot, self.tell, client)
             self.poller.add_job("inference", check)
+        if outputs.record:  # a statusline that saw Claude Code's API errors asks for a look now
+            self.poller.add_job("poke", PokeWatch(self.check_now))
         self._publishing = threading.Lock()
         self._thread: threading.Thread | None = None
 
