@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum, IntEnum
+from enum import Enum, IntEnum, StrEnum
 
 from claude_beacon.core.modelids import KNOWN_FAMILIES
 from claude_beacon.core.models import ModelMention, affects, read_models
@@ -166,6 +166,15 @@ class Item:
         return read_models(self.name, (latest.body,) if latest else (), families)
 
 
+class ReadPath(StrEnum):
+    """How a reading was made: the page's own API, the same API at its other address, or its
+    history feed (incidents and maintenance only, no component states)."""
+
+    API = "api"
+    ALIAS = "alias"
+    FEED = "feed"
+
+
 class FailureKind(Enum):
     CONNECT = "connect"
     TIMEOUT = "timeout"
@@ -201,8 +210,8 @@ class Reading:
     maintenances: tuple[Item, ...] = ()
     failure: Failure | None = None
     warnings: tuple[str, ...] = ()
-    path: str = "api"
-    """How it was read: ``api``, ``alias`` (the page's other host) or ``feed``."""
+    path: ReadPath = ReadPath.API
+    """How it was read: its API, its other host's, or its feed."""
     limitations: tuple[str, ...] = ()
     """What this reading could not know, in words a person reads."""
     page_base: str = ""
@@ -215,7 +224,7 @@ class Reading:
     @property
     def from_feed(self) -> bool:
         """Read from the history feed: no component states, and only the feed's recent items."""
-        return self.path == "feed"
+        return self.path is ReadPath.FEED
 
     @property
     def problem_components(self) -> tuple[Component, ...]:

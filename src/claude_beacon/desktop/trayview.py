@@ -12,7 +12,7 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from claude_beacon.core.impact import model_notes
-from claude_beacon.core.model import Level, Reading, Snapshot
+from claude_beacon.core.model import Level, Reading, ReadPath, Snapshot
 from claude_beacon.core.text import shown
 from claude_beacon.render import wording
 
@@ -84,7 +84,7 @@ def _source_line(snapshot: Snapshot, reading: Reading, now: datetime | None) -> 
         return f"{name}: unknown — {reading.failure.message}"
     if reading.from_feed:
         name = f"{name} (from the incident feed; component states unavailable)"
-    elif reading.path == "alias":
+    elif reading.path is ReadPath.ALIAS:
         name = f"{name} (read via {urlsplit(reading.page_base).netloc}, its other address)"
     if notes:  # what the page's incident means for this user says more than its title
         return f"{name}: {level.label} — {notes[0]}"

@@ -22,6 +22,7 @@ from claude_beacon.core.model import (
     ItemKind,
     Level,
     Reading,
+    ReadPath,
     SourceSpec,
     failed_reading,
 )
@@ -105,7 +106,7 @@ class PageReader:
         key = source.key
         api = (key, source.url)
         if self._paths.ready(api, self.clock()):
-            reading = self._read_api(source, source.url, "api")
+            reading = self._read_api(source, source.url, ReadPath.API)
             if reading.ok:
                 self._paths.succeeded(api)
                 self._api_failure.pop(key, None)
@@ -162,7 +163,7 @@ class PageReader:
         log.info("%s: %s (%s); trying it again in %.0f s", source.name, redact(url), why, delay)
         return None
 
-    def _read_api(self, source: SourceSpec, base: str, path: str = "alias") -> Reading:
+    def _read_api(self, source: SourceSpec, base: str, path: ReadPath = ReadPath.ALIAS) -> Reading:
         """The page's own documents, as its provider reads them."""
         provider = PROVIDERS[source.kind]
         urls = provider.urls(base)
@@ -255,7 +256,7 @@ class PageReader:
             page_url=source.url,
             incidents=incidents,
             maintenances=maintenances,
-            path="feed",
+            path=ReadPath.FEED,
             limitations=("from the incident feed; component states unavailable",),
         )
 

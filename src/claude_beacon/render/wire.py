@@ -46,7 +46,7 @@ def _reading_json(snapshot: Snapshot, reading: Reading) -> dict[str, Any]:
         "maintenances": [_item_json(m) for m in reading.maintenances],
         "error": reading.failure.message if reading.failure else None,
         "warnings": list(reading.warnings),
-        "path": reading.path,
+        "path": reading.path.value,
         "limitations": list(reading.limitations),
     }
 
