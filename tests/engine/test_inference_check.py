@@ -42,7 +42,8 @@ def server() -> Iterator[StatuspageServer]:
 def config_for(tmp_path: Path, url: str, models: str = '["opus-4.8"]', key: str = "") -> Config:
     path = tmp_path / "beacon.toml"
     path.write_text(
-        f'[diagnostics]\ninterval = 1\napi_check = "{url}/v1/models?limit=1"\n{key}'
+        f'[diagnostics]\ninterval = 1\napi_check = "{url}/v1/models?limit=1"\n'
+        f'claude = ["{url}/v1/models"]\ninternet = ["{url}/generate_204"]\n{key}'
         f"[claude]\nmodels = {models}\ninference_check = true\n"
         f'[[sources]]\nname = "Claude"\nurl = "{url}"\n'
     )

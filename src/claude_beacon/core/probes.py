@@ -59,12 +59,6 @@ class ProbeResult:
     carried ``cf-mitigated`` (Cloudflare's mark on its challenge pages), or it was HTML where
     the authenticated API check expects JSON. ``status`` is then the CDN's, not the API's."""
 
-    @property
-    def total_ms(self) -> float | None:
-        parts = [self.dns_ms, self.connect_ms, self.tls_ms, self.http_ms]
-        known = [p for p in parts if p is not None]
-        return sum(known) if known else None
-
 
 def gateway_fault(probe: ProbeResult) -> str:
     """What is wrong with a gateway's answer, as the rest of a sentence; "" when it works.

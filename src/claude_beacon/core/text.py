@@ -68,6 +68,12 @@ def shown(value: object, limit: int = NAME_LIMIT) -> str:
     return printable(cap(text[: limit * 2], limit))
 
 
+def why(exc: BaseException) -> str:
+    """An exception in one line for a person: its last line of text, else its type's name."""
+    text = str(exc).strip()
+    return text.splitlines()[-1] if text else type(exc).__name__
+
+
 def json_safe(encoded: str) -> str:
     """JSON written with ``ensure_ascii=False`` with C1, bidi and line-separator characters
     escaped as ``\\uXXXX``, lone surrogates too (the encoder escapes C0 itself but leaves

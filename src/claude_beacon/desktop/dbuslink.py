@@ -34,6 +34,8 @@ from jeepney.io.threading import (
     ReceiveStopped,
 )
 
+from claude_beacon.core.text import why
+
 log = logging.getLogger(__name__)
 
 TIMEOUT = 3.0
@@ -70,9 +72,7 @@ def connect(address: str | None = None, timeout: float = TIMEOUT) -> DBusConnect
     try:
         sock = prep_socket(get_bus(address), timeout=timeout)
     except (OSError, RuntimeError, ValueError, KeyError, StopIteration) as exc:
-        raise BusError(
-            f"cannot connect to the D-Bus session bus at {address}: {_why(exc)}"
-        ) from exc
+        raise BusError(f"cannot connect to the D-Bus session bus at {address}: {why(exc)}") from exc
     connection = DBusConnection(sock)
     try:
         hello = new_method_call(BUS, "Hello")
@@ -82,7 +82,7 @@ def connect(address: str | None = None, timeout: float = TIMEOUT) -> DBusConnect
         connection.unique_name = reply.body[0]
     except (OSError, TimeoutError, ReceiveStopped) as exc:
         connection.close()
-        raise BusError(f"the D-Bus session bus at {address} did not answer: {_why(exc)}") from exc
+        raise BusError(f"the D-Bus session bus at {address} did not answer: {why(exc)}") from exc
     return connection
 
 
@@ -220,7 +220,7 @@ class Link:
             self.connection.send(message, serial=serial)
         except (OSError, ValueError) as exc:
             self._forget(future)
-            future.set_exception(BusError(f"cannot send on the session bus: {_why(exc)}"))
+            future.set_exception(BusError(f"cannot send on the session bus: {why(exc)}"))
         return future
 
     def _forget(self, future: Future[Message]) -> None:
@@ -245,7 +245,7 @@ class Link:
                 log.warning("lost the D-Bus session bus: %s", exc)
                 self._closed.set()
                 self.connection.close()
-                self._fail_pending(BusError(f"lost the D-Bus session bus: {_why(exc)}"))
+                self._fail_pending(BusError(f"lost the D-Bus session bus: {why(exc)}"))
                 if self._on_lost:
                     self._on_lost(exc)
         finally:
@@ -272,10 +272,6 @@ class Link:
             reply = self._on_call(call) if self._on_call else unknown_method(call)
         except Exception as exc:
             log.exception("a D-Bus method handler failed")
-            reply = new_error(call, FAILED, "s", (_why(exc),))
+            reply = new_error(call, FAILED, "s", (why(exc),))
         if reply is not None and not call.header.flags & MessageFlag.no_reply_expected:
             self.send(reply)
-
-
-def _why(exc: BaseException) -> str:
-    return str(exc).strip() or type(exc).__name__

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from claude_beacon.core.model import Level
+from claude_beacon.core.text import why
 from claude_beacon.desktop import icons, trayhost
 from claude_beacon.desktop.trayhost import NoTrayError
 from claude_beacon.desktop.trayview import SEPARATOR, Action, Entry, TrayView
@@ -68,7 +69,7 @@ class Tray:
                 pystray.Menu(self._items),
             )
         except Exception as exc:  # the display or the toolkit refused at the last moment
-            raise NoTrayError(f"the {backend} tray could not start ({_why(exc)})") from exc
+            raise NoTrayError(f"the {backend} tray could not start ({why(exc)})") from exc
 
     @property
     def has_menu(self) -> bool:
@@ -156,7 +157,7 @@ def _icon_class(backend: str) -> Any:
     try:
         return _import_icon_class(backend)
     except Exception as exc:  # python-xlib raises display errors, GTK an ImportError
-        raise NoTrayError(f"the {backend} tray could not start ({_why(exc)})") from exc
+        raise NoTrayError(f"the {backend} tray could not start ({why(exc)})") from exc
     finally:
         if before is None:
             del os.environ["PYSTRAY_BACKEND"]
@@ -220,7 +221,3 @@ def latin1(text: str) -> str:
     text = unicodedata.normalize("NFKC", text.translate(PLAIN))
     kept = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Mn", "Me"))
     return kept.encode("latin-1", "replace").decode("latin-1")
-
-
-def _why(exc: Exception) -> str:
-    return str(exc).strip() or type(exc).__name__

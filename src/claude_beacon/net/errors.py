@@ -8,6 +8,7 @@ from __future__ import annotations
 import httpx
 
 from claude_beacon.core.model import Failure, FailureKind
+from claude_beacon.core.text import why
 from claude_beacon.net import deadline
 
 DNS_FAILURE_MARKERS = (
@@ -53,8 +54,3 @@ def host_of(url: str) -> str:
         return httpx.URL(url).host or "the server"
     except (httpx.InvalidURL, TypeError):
         return "the server"
-
-
-def why(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[-1] if text else type(exc).__name__

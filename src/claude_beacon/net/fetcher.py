@@ -95,9 +95,11 @@ class Fetcher:
                     return self._answer(url, reply)
                 why = redirects.refusal(url, str(request.url), str(target.url))
                 if why:
-                    return Failure(FailureKind.CONNECT, f"{_host(url)} not followed: {why}")
+                    return Failure(
+                        FailureKind.CONNECT, f"{errors.host_of(url)} not followed: {why}"
+                    )
             request = target
-        return Failure(FailureKind.CONNECT, f"{_host(url)} redirected too many times")
+        return Failure(FailureKind.CONNECT, f"{errors.host_of(url)} redirected too many times")
 
     def _answer(self, url: str, reply: httpx.Response) -> Response | Failure:
         if reply.status_code == 304:
@@ -120,7 +122,7 @@ class Fetcher:
         except decoding.Refused as refused:
             if refused.too_large:
                 return _too_large(self.max_bytes + 1, self.max_bytes)
-            return Failure(FailureKind.BAD_PAYLOAD, f"{_host(url)}: {refused}")
+            return Failure(FailureKind.BAD_PAYLOAD, f"{errors.host_of(url)}: {refused}")
         self._remember(url, reply.headers)
         return Response(
             reply.status_code,
@@ -175,7 +177,7 @@ def retry_after(value: str | None, now: datetime | None = None) -> float | None:
 def _status_failure(reply: httpx.Response) -> Failure:
     code = reply.status_code
     wait = retry_after(reply.headers.get("retry-after"))
-    host = _host(str(reply.url))
+    host = errors.host_of(str(reply.url))
     if code in (403, 405):
         message = f"{host} blocked this request (HTTP {code}, likely a CDN challenge)"
         return Failure(FailureKind.BLOCKED, message, wait, code)
@@ -192,7 +194,3 @@ def _too_large(size: int, limit: int) -> Failure:
         FailureKind.TOO_LARGE,
         f"response too large (over {size / 1048576:.1f} MiB; the limit is {limit / 1048576:g} MiB)",
     )
-
-
-def _host(url: str) -> str:
-    return errors.host_of(url)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage
+from claude_beacon.core.text import why
 from claude_beacon.net import deadline
 
 API_VERSION = "2023-06-01"
@@ -74,11 +75,11 @@ def ask(
     except httpx.ConnectTimeout:
         return _failed(model, url, Stage.CONNECT, f"cannot connect to {host} in {timeout:g} s")
     except httpx.ConnectError as exc:
-        return _failed(model, url, Stage.CONNECT, f"cannot connect to {host} ({_why(exc)})")
+        return _failed(model, url, Stage.CONNECT, f"cannot connect to {host} ({why(exc)})")
     except httpx.TimeoutException:
         return _failed(model, url, Stage.HTTP, f"no answer from {host} in {timeout:g} s", started)
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        return _failed(model, url, Stage.HTTP, f"request to {host} failed ({_why(exc)})", started)
+        return _failed(model, url, Stage.HTTP, f"request to {host} failed ({why(exc)})", started)
     ok = 200 <= status < 300
     kind = _error_type(head) if not ok else ""
     return ProbeResult(
@@ -130,8 +131,3 @@ def _failed(
         error=error,
         http_ms=(time.monotonic() - started) * 1000 if started is not None else None,
     )
-
-
-def _why(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[-1] if text else type(exc).__name__

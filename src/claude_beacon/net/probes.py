@@ -26,6 +26,7 @@ import httpx
 
 from claude_beacon.core.model import FailureKind
 from claude_beacon.core.probes import ProbeResult, ProbeRole, Stage
+from claude_beacon.core.text import why
 from claude_beacon.core.urls import redact
 from claude_beacon.net import deadline, errors, transport
 from claude_beacon.net.fetcher import USER_AGENT
@@ -109,7 +110,7 @@ def _resolve(host: str, port: int, timeout: float, timings: dict[str, float]) ->
         raise _Failed(Stage.DNS, f"DNS lookup for {host} took over {timeout:g} s")
     if isinstance(lookup.result, Exception):
         error = lookup.result
-        raise _Failed(Stage.DNS, f"DNS lookup for {host} failed ({_why(error)})") from error
+        raise _Failed(Stage.DNS, f"DNS lookup for {host} failed ({why(error)})") from error
     timings["dns"] = _ms(started)
     return lookup.result
 
@@ -146,7 +147,7 @@ def _handshake(
     except ConnectionRefusedError as exc:
         raise _Failed(Stage.CONNECT, f"connection refused by {host}:{port}") from exc
     except OSError as exc:
-        raise _Failed(Stage.CONNECT, f"cannot connect to {host}:{port} ({_why(exc)})") from exc
+        raise _Failed(Stage.CONNECT, f"cannot connect to {host}:{port} ({why(exc)})") from exc
     timings["connect"] = _ms(started)
     with contextlib.closing(raw):
         if context is None:
@@ -156,7 +157,7 @@ def _handshake(
             with context.wrap_socket(raw, server_hostname=host):
                 timings["tls"] = _ms(started)
         except ssl.SSLCertVerificationError as exc:
-            message = exc.verify_message or _why(exc)
+            message = exc.verify_message or why(exc)
             raise _Failed(
                 Stage.TLS,
                 f"TLS certificate not trusted: {message} (a TLS-intercepting proxy?)",
@@ -165,7 +166,7 @@ def _handshake(
         except TimeoutError as exc:
             raise _Failed(Stage.TLS, f"no TLS handshake with {host} in {timeout:g} s") from exc
         except (ssl.SSLError, OSError) as exc:
-            raise _Failed(Stage.TLS, f"TLS with {host} failed ({_why(exc)})") from exc
+            raise _Failed(Stage.TLS, f"TLS with {host} failed ({why(exc)})") from exc
 
 
 def _round_trip(
@@ -258,8 +259,3 @@ def _result(
 
 def _ms(started: float) -> float:
     return (time.monotonic() - started) * 1000
-
-
-def _why(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[-1] if text else type(exc).__name__
