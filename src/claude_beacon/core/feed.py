@@ -22,14 +22,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
-from claude_beacon.core.model import RESOLVED_STATUSES, Item, ItemKind, Level, Update
+from claude_beacon.core.model import (
+    INCIDENT_STATUSES,
+    MAINTENANCE_STATUSES,
+    RESOLVED_STATUSES,
+    Item,
+    ItemKind,
+    Level,
+    Update,
+)
 from claude_beacon.core.statuspage import EARLIEST, LATEST
 from claude_beacon.core.text import BODY_LIMIT, LINK_LIMIT, NAME_LIMIT, clean
 
-MAINTENANCE_LABELS = frozenset({"scheduled", "in_progress", "verifying", "completed"})
-KNOWN_LABELS = MAINTENANCE_LABELS | frozenset(
-    {"investigating", "identified", "monitoring", "resolved", "postmortem"}
-)
+MAINTENANCE_LABELS = MAINTENANCE_STATUSES
+KNOWN_LABELS = MAINTENANCE_STATUSES | INCIDENT_STATUSES
 """Statuspage's update labels; ``update`` keeps the label before it and states nothing."""
 INCIDENTIO_STATES: Mapping[str, str] = {
     "investigating": "investigating",

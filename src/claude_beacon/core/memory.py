@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from claude_beacon.core.model import ItemKind, Level
+from claude_beacon.core.model import ItemKind, Level, aware_time
 
 SEEN_RETENTION = timedelta(days=45)
 """How long an event key is kept after its item is no longer open; well past any resolution."""
@@ -101,7 +101,4 @@ def from_dict(data: Mapping[str, Any]) -> Memory:
 
 
 def _time(value: Any) -> datetime:
-    parsed = datetime.fromisoformat(str(value))
-    if parsed.tzinfo is None:
-        raise ValueError(f"timestamp without a time zone: {value!r}")
-    return parsed
+    return aware_time(value)

@@ -67,6 +67,15 @@ _PHRASES = {
 }
 
 
+def aware_time(value: object) -> datetime:
+    """An ISO 8601 time with its offset, as this product writes them; ``ValueError`` on
+    anything else (a time without a zone would be read in whatever zone the machine is in)."""
+    parsed = datetime.fromisoformat(str(value))
+    if parsed.tzinfo is None:
+        raise ValueError(f"timestamp without a time zone: {value!r}")
+    return parsed
+
+
 def worst(levels: Iterable[Level]) -> Level:
     """The worst known level, or ``UNKNOWN`` when nothing is known."""
     return max(levels, default=Level.UNKNOWN)
@@ -77,6 +86,11 @@ class ItemKind(Enum):
     MAINTENANCE = "maintenance"
 
 
+INCIDENT_STATUSES = frozenset(
+    {"investigating", "identified", "monitoring", "resolved", "postmortem"}
+)
+MAINTENANCE_STATUSES = frozenset({"scheduled", "in_progress", "verifying", "completed"})
+"""Statuspage's documented value sets, defined once for every reader."""
 RESOLVED_STATUSES = frozenset({"resolved", "postmortem", "completed"})
 IN_PROGRESS_MAINTENANCE = frozenset({"in_progress", "verifying"})
 

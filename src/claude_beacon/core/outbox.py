@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from claude_beacon.core.model import Event, EventKind, Level
+from claude_beacon.core.model import Event, EventKind, Level, aware_time
 
 LIMIT = 500
 """Events kept per sink at most; a sink that never accepts loses the oldest, not the memory."""
@@ -93,12 +93,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _time(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    parsed = datetime.fromisoformat(str(value))
-    if parsed.tzinfo is None:
-        raise ValueError(f"timestamp without a time zone: {value!r}")
-    return parsed
+    return None if value is None else aware_time(value)
 
 
 def _level(value: Any) -> Level:

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from claude_beacon.core.model import (
+    INCIDENT_STATUSES,
+    MAINTENANCE_STATUSES,
     Component,
     Failure,
     FailureKind,
@@ -40,10 +42,6 @@ IMPACT_LEVELS: Mapping[str, Level] = {
     "major": Level.PARTIAL_OUTAGE,
     "critical": Level.MAJOR_OUTAGE,
 }
-INCIDENT_STATUSES = frozenset(
-    {"investigating", "identified", "monitoring", "resolved", "postmortem"}
-)
-MAINTENANCE_STATUSES = frozenset({"scheduled", "in_progress", "verifying", "completed"})
 DOCUMENT_KEYS = ("status", "components", "incidents", "scheduled_maintenances")
 DOCUMENT_SHAPE = "a page object, status, components, incidents or scheduled maintenances"
 CAUTIOUS_LEVEL = Level.DEGRADED

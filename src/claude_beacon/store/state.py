@@ -21,7 +21,7 @@ from typing import Any
 
 from claude_beacon.core import outbox
 from claude_beacon.core.memory import Memory, from_dict, to_dict
-from claude_beacon.core.model import Event
+from claude_beacon.core.model import Event, aware_time
 
 log = logging.getLogger(__name__)
 VERSION = 1
@@ -234,10 +234,9 @@ def _load_time(value: object) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        parsed = datetime.fromisoformat(value)
+        return aware_time(value)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else None
 
 
 def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
