@@ -127,6 +127,6 @@ def _new_source(url: str, name: str | None, preset: Preset | None) -> tuple[Sour
     try:
         kind, reading = detect(url, fetcher)
     finally:
-        fetcher.client.close()
+        fetcher.close()
     host = urlsplit(url).hostname or url
     return SourceSpec(name or page_title(reading.page_name, host), url, kind), False

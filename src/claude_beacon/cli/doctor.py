@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = load(args.config)
     snapshot, probes, fetcher = check_everything(config)
-    fetcher.client.close()
+    fetcher.close()
     verdict = judge(snapshot, probes, remember(ProbeMemory(), probes))
     tray = tray_report()
     if args.json:

@@ -27,14 +27,13 @@ def run(args: argparse.Namespace) -> int:
 
     config = load(args.config)
     snapshot, probes, fetcher = check_everything(config)
-    verdict = judge(snapshot, probes, remember(ProbeMemory(), probes))
-    rows = local_history.uptime_rows(
-        History(paths.history_file()), config.primary.name, snapshot.at
-    )
-    page = guide.render(
-        snapshot, verdict, probes, diagnostics.history(fetcher, config), uptime=rows
-    )
-    fetcher.client.close()
+    with fetcher:
+        verdict = judge(snapshot, probes, remember(ProbeMemory(), probes))
+        rows = local_history.uptime_rows(
+            History(paths.history_file()), config.primary.name, snapshot.at
+        )
+        incidents = diagnostics.recent_incidents(fetcher, config)
+        page = guide.render(snapshot, verdict, probes, incidents, uptime=rows)
     try:
         path = guide.write(page)
     except OSError as exc:

@@ -35,9 +35,9 @@ def run(args: argparse.Namespace) -> int:
 
     log = logging.getLogger(__name__)
     config = load(args.config)
-    fetcher = Fetcher()
     try:
-        snapshot = glance(config, fetcher)
+        with Fetcher() as fetcher:
+            snapshot = glance(config, fetcher)
         if args.json:
             shown = wire.dumps(wire.status_json(snapshot), indent=2)
         else:
@@ -45,8 +45,6 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # whatever it was, a monitor reads UNKNOWN, not a crash
         log.error("internal error: %s", type(exc).__name__, exc_info=True)
         return terminal.EXIT_CODES[Level.UNKNOWN]
-    finally:
-        fetcher.client.close()
     try:
         write_status_cache(snapshot, config.cadence.interval, "status")
     except OSError as exc:  # the answer printed below matters more than the statusline's copy

@@ -127,7 +127,7 @@ def _item(entry: Entry, components: Iterable[str]) -> Item:
     level = Level.PARTIAL_OUTAGE if OUTAGE.search(entry.title) else Level.DEGRADED
     stamp = f"{entry.at:%Y%m%d%H%M}" if entry.at else "undated"
     update = Update(
-        f"{FEED_UPDATE_PREFIX}{stamp}", "investigating", entry.text[:MAX_TEXT], entry.at
+        f"{FEED_UPDATE_PREFIX}{stamp}", "investigating", entry.text[:MAX_TEXT], entry.at, True
     )
     return Item(
         id=entry.id,

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from claude_beacon.core.feed import FEED_UPDATE_PREFIX
 from claude_beacon.core.memory import Memory, Tracked, prune
 from claude_beacon.core.model import (
     Event,
@@ -210,7 +209,7 @@ class _Step:
             return True
         if update.at is None:
             return False
-        other = "ta" if update.id.startswith(FEED_UPDATE_PREFIX) else "tf"
+        other = "ta" if update.approximate_time else "tf"
         minute = update.at.replace(second=0, microsecond=0)
         return any(
             f"{other}:{item_id}:{minute + timedelta(minutes=step):%Y%m%d%H%M}" in self.seen
@@ -223,7 +222,7 @@ class _Step:
                 continue
             self.first_time(f"u:{item_id}:{update.id}")
             if update.at is not None:
-                path = "tf" if update.id.startswith(FEED_UPDATE_PREFIX) else "ta"
+                path = "tf" if update.approximate_time else "ta"
                 self.first_time(f"{path}:{item_id}:{update.at:%Y%m%d%H%M}")
 
     def maintenance(self, item: Item) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 
 from claude_beacon.core.model import (
@@ -153,9 +153,7 @@ def _item(item_id: str, entry: FeedEntry, read: _Read, now: datetime | None) -> 
             status = "completed" if maintenance else "resolved"
     updates = read.updates
     if read.status is None:  # the settled state is the latest update's too
-        updates = tuple(
-            Update(u.id, status, u.body, u.at) if i == 0 else u for i, u in enumerate(updates)
-        )
+        updates = tuple(replace(u, status=status) if i == 0 else u for i, u in enumerate(updates))
     worst = max((level for _, level in read.components if level is not None), default=None)
     names = tuple(dict.fromkeys(name for name, _ in read.components))
     return Item(
@@ -222,7 +220,9 @@ def _incidentio(entry: FeedEntry) -> _Read:
         for name, impact in COMPONENT.findall(rest[affected.end() :] if affected else "")
     )
     at = _changed(entry)
-    update = Update(f"{FEED_UPDATE_PREFIX}{at:%Y%m%d%H%M}", status or word or "update", body, at)
+    update = Update(
+        f"{FEED_UPDATE_PREFIX}{at:%Y%m%d%H%M}", status or word or "update", body, at, True
+    )
     kind = ItemKind.MAINTENANCE if status in MAINTENANCE_LABELS else ItemKind.INCIDENT
     return _Read(kind, status, (update,), components)
 
@@ -254,7 +254,7 @@ def _updates(content: str, reference: datetime) -> list[Update]:
         body = _text(label.group(2))
         at = _time(stamp, reference) if stamp else None
         uid = f"{FEED_UPDATE_PREFIX}{at:%Y%m%d%H%M}" if at else f"{FEED_UPDATE_PREFIX}{status}"
-        updates.append(Update(uid, status, body, at))
+        updates.append(Update(uid, status, body, at, True))
     return updates
 
 
@@ -264,7 +264,7 @@ def _carry_status(updates: list[Update]) -> list[Update]:
     for update in reversed(updates):
         if update.status != "update":
             current = update.status
-        carried.append(Update(update.id, current, update.body, update.at))
+        carried.append(replace(update, status=current))
     return carried[::-1]
 
 

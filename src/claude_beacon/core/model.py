@@ -139,6 +139,8 @@ class Update:
     status: str
     body: str
     at: datetime | None
+    approximate_time: bool = False
+    """From a feed: its time is the whole minute a person wrote, not the API's exact one."""
 
 
 @dataclass(frozen=True, slots=True)

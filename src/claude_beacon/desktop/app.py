@@ -234,7 +234,7 @@ class App:
         """Write the guide from what is known now and open it; off the UI thread."""
         snapshot = self.engine.snapshot
         try:
-            history = diagnostics.history(self.engine.poller.fetcher, self.config)
+            history = diagnostics.recent_incidents(self.engine.poller.fetcher, self.config)
             rows = local_history.uptime_rows(self.history, self.config.primary.name, snapshot.at)
             page = guide.render(
                 snapshot,

@@ -81,7 +81,7 @@ def run_probes(config: Config) -> tuple[ProbeResult, ...]:
     return probe_all(targets(config), timeout=settings.timeout)
 
 
-def history(fetcher: Fetcher, config: Config) -> tuple[Item, ...]:
+def recent_incidents(fetcher: Fetcher, config: Config) -> tuple[Item, ...]:
     """Recent incidents of the primary source, newest first, or nothing if it cannot be read
     (or its provider keeps no Statuspage history)."""
     primary = config.primary

@@ -112,7 +112,7 @@ class Engine:
         taken stays in the outbox for the next run."""
         self.poller.stop(budget / 2)
         self.dispatcher.stop(budget / 2)
-        self.poller.fetcher.client.close()  # a request still in flight ends with an error
+        self.poller.fetcher.close()  # a request still in flight ends with an error
 
     def _round(self, snapshot: Snapshot, events: tuple[Event, ...]) -> None:
         with self._publishing:

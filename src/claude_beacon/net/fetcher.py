@@ -80,6 +80,16 @@ class Fetcher:
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 return failure_from(exc, url, spent=time.monotonic() - started)
 
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Let the connections go; a request still in flight ends with an error."""
+        self.client.close()
+
     def forget(self, url: str) -> None:
         """Drop the validators of ``url`` so the next GET fetches a full body."""
         with self._lock:

@@ -86,11 +86,6 @@ class PageReader:
         """Per source, the last feed body read and the items in it."""
         self._warned: set[tuple[str, str]] = set()
 
-    def api_failure(self, source: SourceSpec) -> Failure | None:
-        """Why the page's API was last not read, while another way is in use."""
-        reading = self._api_failure.get(source.key)
-        return reading.failure if reading else None
-
     def read(self, source: SourceSpec) -> Reading:
         """One reading of a source, all its ways together bounded by ``READ_BUDGET``."""
         with deadline.within(READ_BUDGET):
