@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -67,3 +68,42 @@ def gateway_fault(probe: ProbeResult) -> str:
     if probe.challenge or (probe.status is None and not probe.ok):
         return "is unreachable"
     return f"answers HTTP {probe.status}" if probe.status and probe.status >= 500 else ""
+
+
+UNREACHED = frozenset({Stage.DNS, Stage.CONNECT, Stage.TLS})
+"""Stages whose failure means the host was never reached, before any answer."""
+OVERLOADED = 529
+"""The API's own status for "overloaded"."""
+
+
+def answers(probe: ProbeResult) -> bool:
+    """The target itself answered, with anything (a 401 to the key's check proves the API)."""
+    return (probe.ok or probe.status is not None) and not probe.challenge
+
+
+def unreachable(probe: ProbeResult) -> bool:
+    return not probe.ok and probe.status is None and probe.failed_at in UNREACHED
+
+
+def edge_failure(probe: ProbeResult) -> bool:
+    """A failure that says the service struggles, not that this machine cannot get there."""
+    if probe.challenge:
+        return False  # the CDN's page, not the service's answer
+    if probe.status is not None and probe.status >= 500:
+        return True  # answered, with a server error (the API's 529 "overloaded" among them)
+    if probe.role is ProbeRole.API_AUTH and probe.status is not None:
+        return False  # a 4xx to the key's check is about the key or its quota, not the API
+    return not probe.ok and probe.failed_at is Stage.HTTP  # connected, then no answer in time
+
+
+def failure_words(probe: ProbeResult) -> str:
+    if probe.status == OVERLOADED:
+        return "HTTP 529: the API is overloaded"
+    if probe.status is not None and probe.status >= 500:
+        return f"HTTP {probe.status}"
+    return probe.error or "no answer"
+
+
+def hosts(probes: Sequence[ProbeResult]) -> list[str]:
+    """Each host once, by name: the key's check is the API's host too."""
+    return list(dict.fromkeys(p.name.split(" (")[0] for p in probes))
