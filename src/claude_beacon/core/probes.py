@@ -1,4 +1,5 @@
-"""What a reachability probe found: data only, shared by the prober, the verdict and the guide."""
+"""What a reachability probe found, and what such a finding means: shared by the prober, the
+verdict and the guide."""
 
 from __future__ import annotations
 
