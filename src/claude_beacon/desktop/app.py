@@ -2,14 +2,12 @@
 
 Threads: the toolkit owns the main thread (macOS requires it), the poller and the notifier run
 on their own. Without a tray the app keeps watching and notifying, printing events instead.
-The icon comes first: the tray opens showing "checking", and the engine, its network stack,
-the history database and the notification sender load on a thread once the icon is up.
+The icon comes first, showing "checking"; the engine and its company (``appparts``) follow.
 """
 
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import signal
 import sys
 import threading
@@ -23,9 +21,7 @@ from claude_beacon.config.settings import Config
 from claude_beacon.core.model import Snapshot
 from claude_beacon.desktop import instance, trayview
 from claude_beacon.desktop.instance import InstanceLock
-from claude_beacon.desktop.opener import open_path, open_url
 from claude_beacon.desktop.trayview import Action, Entry
-from claude_beacon.render import local_history
 from claude_beacon.store import paths
 
 if TYPE_CHECKING:  # the rest loads after the icon shows (``_load``)
@@ -44,8 +40,7 @@ MORNING_HOUR = 8
 
 
 class App:
-    """The app; ``engine`` and its company (``appparts``) load on first use, or on a thread
-    right after the icon shows."""
+    """``engine`` and its company load on first use, or on a thread once the icon shows."""
 
     def __init__(self, config: Config, config_path: Path) -> None:
         self.config = config
@@ -65,8 +60,8 @@ class App:
         self.handlers: dict[Action, Callable[[Entry], None]] = {
             Action.GUIDE: lambda _e: self._in_background(self.open_guide, "guide"),
             Action.CHECK: lambda _e: self._check_now(),
-            Action.OPEN_URL: lambda e: open_url(e.url) if e.url else None,
-            Action.STATUS_PAGE: lambda _e: open_url(self.config.primary.url),
+            Action.OPEN_URL: lambda e: _open_url(e.url) if e.url else None,
+            Action.STATUS_PAGE: lambda _e: _open_url(self.config.primary.url),
             Action.PAUSE_HOUR: lambda _e: self.engine.store.set_pause(_now() + timedelta(hours=1)),
             Action.PAUSE_TOMORROW: lambda _e: self.engine.store.set_pause(tomorrow_morning(_now())),
             Action.RESUME: lambda _e: self.engine.store.set_pause(None),
@@ -87,7 +82,7 @@ class App:
                 self._loaded = appparts.load(
                     self.config,
                     self._notification_clicked,
-                    on_snapshot=self._refresh,
+                    on_snapshot=lambda snapshot: self._show(snapshot),
                     on_problem=lambda: self._show(self.engine.snapshot),
                 )
             return self._loaded
@@ -214,6 +209,8 @@ class App:
             notes.append("cannot save state")
         if self.settings_problem:
             notes.append(self.settings_problem)
+        from claude_beacon.render import local_history
+
         verdict = self.engine.verdict(snapshot)
         if verdict.seen_from_here:
             notes.insert(0, verdict.headline)
@@ -256,14 +253,11 @@ class App:
         if self._loaded is not None:  # one still loading stops itself (``_start_engine``)
             self._loaded.engine.stop(QUIT_BUDGET)
 
-    def _refresh(self, snapshot: Snapshot) -> None:
-        self._show(snapshot)
-
     def open_guide(self) -> None:
         """Write the guide from what is known now and open it; off the UI thread."""
         from claude_beacon.desktop.notifier import Notice
         from claude_beacon.engine import diagnostics
-        from claude_beacon.render import guide
+        from claude_beacon.render import guide, local_history
 
         snapshot = self.engine.snapshot
         try:
@@ -316,6 +310,8 @@ class App:
 
     def _open_settings(self) -> None:
         config_module.write_template(self.config_path)
+        from claude_beacon.desktop.opener import open_path
+
         open_path(self.config_path)
 
     def _autostart_enabled(self) -> bool | None:
@@ -344,6 +340,12 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return status.st_mtime_ns, status.st_size
+
+
+def _open_url(url: str) -> None:
+    from claude_beacon.desktop.opener import open_url
+
+    open_url(url)
 
 
 def _now() -> datetime:
@@ -376,11 +378,13 @@ def tomorrow_morning(now: datetime) -> datetime:
 
 def setup_file_logging() -> None:
     """Log to a rotated file in the user log directory, and carry on if that is impossible."""
+    from logging.handlers import RotatingFileHandler
+
     root = logging.getLogger("claude_beacon")
     try:
         directory = paths.log_dir()
         directory.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        handler = RotatingFileHandler(
             directory / "claude-beacon.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
         )
         directory.chmod(0o700)  # owner-only, rotated files too: a log may name a failing address
