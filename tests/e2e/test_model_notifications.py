@@ -16,7 +16,7 @@ import pytest
 
 from tests.e2e.desktop import Desktop, NotifyMonitor
 from tests.e2e.flavours import Flavour
-from tests.e2e.sni_rig import SniItem, registered_item, wait_until
+from tests.e2e.sni_rig import SniItem, label_starting, registered_item, wait_until
 from tests.e2e.trayapp import TrayApp
 from tests.support import payloads
 from tests.support.statuspage_server import StatuspageServer
@@ -82,7 +82,12 @@ def test_your_models_incident_interrupts_with_advice_and_another_models_is_quiet
             assert "/model" not in others.body
             assert dict(others.hints)["urgency"] == LOW
             assert others.replaces_id == 0  # its own bubble, not the Opus one's
-            assert tooltip(item).startswith(degraded)  # still about your model first
+            wait_until(
+                lambda: label_starting(item, "Haiku 4.5 has elevated errors") is not None,
+                15,
+                "the other model's note in the menu",
+            )
+            assert tooltip(item) == degraded  # the newer incident is not yours: yours leads
         assert len(notifications.calls) == 2
     finally:
         assert app.stop() == 0, app.stderr
