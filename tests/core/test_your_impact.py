@@ -145,3 +145,16 @@ def test_a_family_the_page_teaches_is_learned_once_and_alternatives_teach_none()
     assert later.overall is Level.OPERATIONAL  # a bare "Mythos" is not known yet...
     learned = replace(later, families=KNOWN_FAMILIES | {"mythos"})
     assert learned.overall is Level.DEGRADED  # ...and is, once learned
+
+
+def test_the_note_on_your_model_comes_first_though_another_models_incident_is_newer() -> None:
+    shot = snapshot(
+        incident("Elevated errors on Claude Haiku 4.5"),
+        incident("Elevated errors on Claude Opus 4.8"),
+        yours=("opus-4.8",),
+    )
+    assert model_notes(shot) == (
+        "Opus 4.8 has elevated errors; Sonnet is not affected: /model sonnet",
+        "Haiku 4.5 has elevated errors: not your model",
+    )
+    assert judge(shot).headline.startswith("An incident touches your model: Opus 4.8 has")

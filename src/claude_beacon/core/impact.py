@@ -129,8 +129,11 @@ def switch_hint(snapshot: Snapshot) -> str:
 
 
 def model_notes(snapshot: Snapshot) -> tuple[str, ...]:
-    """The note of each open incident of the primary page that speaks of models."""
-    notes = (item_note(snapshot, item) for item in open_incidents(snapshot))
+    """The note of each open incident of the primary page that speaks of models, those on
+    your models first: the tooltip and the verdict lead with the first."""
+    items = open_incidents(snapshot)
+    yours = [i for i in items if snapshot.affects_you(i)]
+    notes = (item_note(snapshot, item) for item in (*yours, *(i for i in items if i not in yours)))
     return tuple(dict.fromkeys(n for n in notes if n))
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from claude_beacon.core.alerts import NotifyRules, OtherModels, quiet, should_notify
+from claude_beacon.core.impact import switch_hint
 from claude_beacon.core.model import Event, Level, Snapshot, SourceSpec
 from claude_beacon.core.text import shown
 from claude_beacon.render import wording
@@ -85,7 +86,7 @@ class NotificationSink:
                 self.other_models,
             )
         ]
-        for notice in compose(told, self.other_models):
+        for notice in compose(told, self.other_models, switch_hint(snapshot)):
             self._show(notice)
 
     def _show(self, notice: Notice) -> None:
@@ -105,13 +106,16 @@ class NotificationSink:
                 self.on_problem()
 
 
-def compose(batch: Sequence[Event], other_models: str = OtherModels.QUIET) -> list[Notice]:
-    """The notifications for one round's events: one each, or one summary for a burst."""
+def compose(
+    batch: Sequence[Event], other_models: str = OtherModels.QUIET, advice: str = ""
+) -> list[Notice]:
+    """The notifications for one round's events: one each, or one summary for a burst;
+    ``advice`` is the model to switch to, told with an incident on yours."""
     if len(batch) < BURST_SIZE:
         return [
             Notice(
                 shown(wording.headline(e), TITLE_LIMIT),
-                _lines(wording.detail(e)),
+                _lines(wording.detail(e, advice=advice)),
                 f"{e.source_key}|{e.subject_id}",
                 e.level,
                 quiet(e, other_models),

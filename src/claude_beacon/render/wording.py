@@ -75,8 +75,12 @@ def headline(event: Event) -> str:
     return f"{event.source_name}: {WHAT_HAPPENED[event.kind]}"
 
 
-def detail(event: Event, limit: int = 240) -> str:
-    """The subject, its components and impact, and the latest update text, trimmed."""
+def detail(event: Event, limit: int = 240, advice: str = "") -> str:
+    """The subject, its components and impact, and the latest update text, trimmed.
+
+    An incident on your model reads at least degraded, as the tray shows it, whatever impact
+    the page gave it; ``advice`` ("Sonnet is not affected: /model sonnet") follows its note.
+    """
     lines = []
     if event.kind not in (EventKind.SOURCE_DOWN, EventKind.SOURCE_RECOVERED):
         lines.append(event.title)
@@ -84,7 +88,8 @@ def detail(event: Event, limit: int = 240) -> str:
     if event.components:
         facts.append(", ".join(event.components))
     if event.kind in (EventKind.INCIDENT_OPENED, EventKind.INCIDENT_UPDATED):
-        facts.append(event.level.label)
+        level = max(event.level, Level.DEGRADED) if event.affects_you else event.level
+        facts.append(level.label)
         if event.status:
             facts.append(event.status.replace("_", " "))
     if event.starts and event.kind is EventKind.MAINTENANCE_SCHEDULED:
@@ -92,7 +97,8 @@ def detail(event: Event, limit: int = 240) -> str:
     if facts:
         lines.append(" · ".join(facts))
     if note := event_note(event):
-        lines.append(note)
+        advise = advice and event.affects_you and event.kind is not EventKind.INCIDENT_RESOLVED
+        lines.append(f"{note}; {advice}" if advise else note)
     if event.body:
         lines.append(trim(event.body, limit))
     return "\n".join(lines)
