@@ -23,13 +23,16 @@ import json, sys
 from claude_beacon.cli import main
 
 heavy, found = {heavy!r}, {{}}
+# Besides the command line itself: the statusline's cache reader (stdlib only) and its package.
+LIGHT = {{"claude_beacon.store", "claude_beacon.store.statuscache"}}
 for argv in {argvs!r}:
     try:
         main(argv)
     except SystemExit:
         pass
     loaded = sorted(m for m in sys.modules if m.split(".")[0] in heavy
-                    or m.startswith("claude_beacon.") and not m.startswith("claude_beacon.cli"))
+                    or m.startswith("claude_beacon.")
+                    and not m.startswith("claude_beacon.cli") and m not in LIGHT)
     if loaded:
         found[" ".join(argv)] = loaded
 print(json.dumps(found), file=sys.stderr)
