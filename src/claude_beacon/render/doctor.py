@@ -17,11 +17,12 @@ from urllib.parse import urlsplit
 from claude_beacon import __version__
 from claude_beacon.config.settings import Config
 from claude_beacon.core.model import Snapshot
-from claude_beacon.core.probes import ProbeResult, ProbeRole
+from claude_beacon.core.probes import ProbeResult
 from claude_beacon.core.serving import Serving, serving, serving_note
 from claude_beacon.core.text import printable, shown
 from claude_beacon.core.verdict import Verdict
 from claude_beacon.render import terminal, wire
+from claude_beacon.render.probes import failed, ms, outcome, steps
 
 PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
 LIBRARIES = ("httpx", "pystray", "plyer", "pillow", "platformdirs", "jinja2")
@@ -107,7 +108,7 @@ def as_text(
     labels = [shown(p.url if names.count(p.name) > 1 else p.name, 80) for p in probes]
     width = max((len(label) for label in labels), default=0)
     for probe, label in zip(probes, labels, strict=True):
-        lines.append(f"  {label:<{width}}  {_outcome(probe)}")
+        lines.append(f"  {label:<{width}}  {outcome(probe)}")
         if timings := _timings(probe):  # a check that failed before any step has none
             lines.append(f"  {'':<{width}}  {timings}")
     return printable("\n".join(lines), newlines=True)
@@ -123,36 +124,8 @@ def _tray_line(tray: TrayReport) -> str:
     return f"{tray.backend}: {tray.reason}"
 
 
-def failed(probe: ProbeResult) -> bool:
-    """Whether the check failed, as the verdict counts it.
-
-    A Claude endpoint that answers with a server error (5xx, the API's 529 "overloaded") has
-    answered, so its probe is ``ok``, yet the verdict counts it as failing: so does the report.
-    A neutral site's answer, whatever its status, shows that the internet works.
-    """
-    server_error = probe.status is not None and probe.status >= 500
-    return not probe.ok or (server_error and probe.role is not ProbeRole.INTERNET)
-
-
-def _outcome(probe: ProbeResult) -> str:
-    if not failed(probe):
-        text = f"ok, HTTP {probe.status}" if probe.status else "ok"
-    elif probe.ok:
-        text = f"FAILED: HTTP {probe.status}, a server error"
-    else:
-        stage = probe.failed_at.value if probe.failed_at else "?"
-        text = f"FAILED at {stage}: {probe.error or 'no detail'}"
-    return text + (" (through the proxy)" if probe.via_proxy else "")
-
-
 def _timings(probe: ProbeResult) -> str:
-    parts = [
-        ("DNS", probe.dns_ms),
-        ("connect", probe.connect_ms),
-        ("TLS", probe.tls_ms),
-        ("HTTP", probe.http_ms),
-    ]
-    return " · ".join(f"{name} {value:.0f} ms" for name, value in parts if value is not None)
+    return " · ".join(f"{name} {ms(value)}" for name, value in steps(probe) if value is not None)
 
 
 def _probe_json(probe: ProbeResult) -> dict[str, Any]:

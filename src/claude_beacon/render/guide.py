@@ -31,6 +31,7 @@ from claude_beacon.core.serving import serving, serving_note
 from claude_beacon.core.verdict import Verdict
 from claude_beacon.render import wording
 from claude_beacon.render.palette import COLOURS, look_for
+from claude_beacon.render.probes import ms, outcome, steps
 from claude_beacon.store import paths
 
 if TYPE_CHECKING:
@@ -271,22 +272,6 @@ def _name(text: str) -> str:
     return wording.trim(text, NAME_WIDTH)
 
 
-def _ms(value: float | None) -> str:
-    return f"{value:.0f} ms" if value is not None else "—"
-
-
 def _probe(probe: ProbeResult) -> dict[str, str]:
-    if probe.ok:
-        result = f"HTTP {probe.status}" if probe.status else "ok"
-    else:
-        result = probe.error or f"failed at {probe.failed_at.value if probe.failed_at else '?'}"
-    if probe.via_proxy:
-        result += " (through the proxy)"
-    return {
-        "name": probe.name,
-        "result": result,
-        "dns": _ms(probe.dns_ms),
-        "connect": _ms(probe.connect_ms),
-        "tls": _ms(probe.tls_ms),
-        "http": _ms(probe.http_ms),
-    }
+    timings = {name.lower(): ms(value) for name, value in steps(probe)}
+    return {"name": probe.name, "result": outcome(probe), **timings}
