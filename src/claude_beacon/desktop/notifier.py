@@ -89,6 +89,12 @@ class NotificationSink:
         for notice in compose(told, self.other_models, switch_hint(snapshot)):
             self._show(notice)
 
+    def close(self) -> None:
+        """Let the notification service's connection go (the dispatcher calls this at stop)."""
+        close = getattr(self.send, "close", None)
+        if callable(close):
+            close()
+
     def _show(self, notice: Notice) -> None:
         before = self.problem
         try:
@@ -162,17 +168,25 @@ def platform_sender(on_action: OnAction | None = None) -> Send:
     return _plyer
 
 
-def _dbus_sender(on_action: OnAction | None) -> Send:
-    from claude_beacon.desktop.dbusnotify import DBusNotifier
+class _DBusSend:
+    """The D-Bus sender as a ``Send``, with a ``close`` for when its sink stops."""
 
-    notifier = DBusNotifier(on_action=on_action)
+    def __init__(self, on_action: OnAction | None) -> None:
+        from claude_beacon.desktop.dbusnotify import DBusNotifier
 
-    def send(notice: Notice) -> None:
+        self.notifier = DBusNotifier(on_action=on_action)
+
+    def __call__(self, notice: Notice) -> None:
         # Urgency follows the level; maintenance's is the low one, right for a quiet notice too.
         level = Level.MAINTENANCE if notice.quiet else notice.level
-        notifier.send(notice.title, notice.body, key=notice.key or None, level=level)
+        self.notifier.send(notice.title, notice.body, key=notice.key or None, level=level)
 
-    return send
+    def close(self) -> None:
+        self.notifier.close()  # it connects again on its next use
+
+
+def _dbus_sender(on_action: OnAction | None) -> Send:
+    return _DBusSend(on_action)
 
 
 def _plyer(notice: Notice) -> None:
