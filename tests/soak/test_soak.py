@@ -1,6 +1,7 @@
 """A shortened soak: ``watch`` through lifecycles and faults, nothing lost, repeated or leaked.
 
-``CLAUDE_BEACON_SOAK_SECONDS`` sets its length (default 120); ``bench/soak.py`` runs longer.
+``CLAUDE_BEACON_SOAK_SECONDS`` sets its length (default 70: one whole cycle of the script);
+``bench/soak.py`` runs longer.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from tests.support.soak import soak
 
-SECONDS = float(os.environ.get("CLAUDE_BEACON_SOAK_SECONDS", "120"))
+SECONDS = float(os.environ.get("CLAUDE_BEACON_SOAK_SECONDS", "70"))
 
 
 def test_soak(tmp_path: Path) -> None:
