@@ -239,8 +239,11 @@ def _load_time(value: object) -> datetime | None:
         return None
 
 
-def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+def write_atomically(path: Path, data: bytes, mode: int = 0o600, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
+
+    ``durable`` waits for the disk (fsync): right for state that must survive a power cut, not
+    for a cache rewritten every poll, whose loss costs only a refresh."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     temp = Path(name)
@@ -248,7 +251,8 @@ def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         temp.chmod(mode)
         temp.replace(path)
     except BaseException:

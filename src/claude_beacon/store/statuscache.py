@@ -108,4 +108,5 @@ def write(document: dict[str, Any], path: str | os.PathLike[str] | None = None) 
     from claude_beacon.store.state import write_atomically
 
     data = json.dumps({**document, "format": FORMAT}, ensure_ascii=False, indent=1)
-    write_atomically(Path(path or cache_file()), data.encode("utf-8"), mode=0o600)
+    # Rewritten every poll, and only a cache: no fsync, so a poll never waits for the disk.
+    write_atomically(Path(path or cache_file()), data.encode("utf-8"), mode=0o600, durable=False)
