@@ -201,3 +201,20 @@ def icon_windows(desktop: Desktop, tooltip_start: str) -> list[xscreen.XWindow]:
 
 def tooltips_of(desktop: Desktop, window: int) -> list[xscreen.XWindow]:
     return [w for w in xscreen.shown(desktop.display, xscreen.TOOLTIP) if w.transient_for == window]
+
+
+@both
+def test_the_icon_follows_every_change_not_only_the_first(
+    desktop: Desktop, server: StatuspageServer, isolated_home: Path, flavour: Flavour
+) -> None:
+    # pystray's XEmbed icon asked the tray to dock it again on each new image: after a few
+    # changes trayer gave it a one-pixel slot, and the icon was gone.
+    app = TrayApp(desktop, isolated_home, server.url, flavour, interval=0.2)
+    try:
+        for change in range(12):
+            outage = change % 2 == 0
+            server.set_summary(opened_incident() if outage else payloads.summary())
+            desktop.wait_for_colour(ORANGE if outage else GREEN)
+    finally:
+        assert app.stop() == 0, app.stderr
+    assert "Traceback" not in app.stderr
