@@ -15,9 +15,11 @@ diff, the state write and one D-Bus call.
 endpoint) while the page stays green and the internet answers, until the verdict turns to the
 early warning (the notification follows it through the same pipeline). It runs the real poller
 and probes against the loopback server, with every probe interval scaled by ``--scale`` (the
-default settings' 120 s becomes 12 s at 0.1), each onset at a random moment of the probe cycle,
-and compares the current rule (first failure confirmed at once) with the previous one (every
-confirming round at the 30 s retry pace), onset by onset, interleaved.
+default settings' 120 s becomes 12 s at 0.1), the onsets spread evenly over the probe cycle
+(onset k of N at (k + 1/2)/N of it: ten onsets stand for the whole cycle, where ten random
+moments could all fall early or late in it), and compares the current rule (first failure
+confirmed at once) with the previous one (every confirming round at the 30 s retry pace), onset
+by onset, interleaved.
 """
 
 from __future__ import annotations
@@ -43,7 +45,6 @@ API = "Claude API (api.anthropic.com)"
 
 def early_warning(onsets: int, scale: float) -> None:
     """Onset of API failures -> early-warning verdict, current rule beside the previous one."""
-    import random
     import threading
 
     from claude_beacon.config.settings import load
@@ -58,7 +59,6 @@ def early_warning(onsets: int, scale: float) -> None:
         "previous: 30 s retries": (diagnostics.RETRY_INTERVAL, diagnostics.RETRY_INTERVAL),
     }
     delays: dict[str, list[float]] = {name: [] for name in rules}
-    rng = random.Random(19)
     with tempfile.TemporaryDirectory() as home, StatuspageServer() as server:
         server.set_summary(payloads.summary())
         server.set("/generate_204", json_reply({}, status=204))
@@ -79,8 +79,8 @@ def early_warning(onsets: int, scale: float) -> None:
                 poller.add_job("probes", job)
                 poller.start()
                 try:
-                    # All well first, then the onset at a random moment of the probe cycle.
-                    time.sleep(0.5 + rng.uniform(0, interval * scale))
+                    # All well first (a round at start), then the onset at its point of the cycle.
+                    time.sleep(0.5 + (n + 0.5) / onsets * interval * scale)
                     server.set("/v1/models", json_reply({"error": "overloaded"}, status=529))
                     onset = time.monotonic()
                     warned = threading.Event()

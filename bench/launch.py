@@ -9,6 +9,10 @@ clock runs from the process start to the first screenshot in which the tray show
 100 pixels of a colour the empty tray did not have: the first icon, whatever it says
 (claude-beacon's first icon may be "checking", before its first poll has answered). pystray has
 no pure-Python SNI backend, so ``sni`` is compared with pystray's appindicator on the same host.
+
+Both run with bytecode cached (as after ``pip install``, which compiles it), in a scratch
+``PYTHONPYCACHEPREFIX`` warmed by a first run: were ``PYTHONDONTWRITEBYTECODE`` set, an
+editable checkout would compile every module at every start, and only claude-beacon would pay.
 """
 
 from __future__ import annotations
@@ -79,7 +83,8 @@ def measure(backend: str, runs: int, server: StatuspageServer) -> tuple[float, f
         with desk:
             config = Path(home, "beacon.toml")
             config.write_text(f'[[sources]]\nname = "Claude"\nurl = "{server.url}"\n')
-            env = desk.env | {"HOME": home}
+            env = desk.env | {"HOME": home, "PYTHONPYCACHEPREFIX": f"{home}/pycache"}
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
             env |= {key: f"{home}/{key}" for key in ("XDG_CONFIG_HOME", "XDG_STATE_HOME")}
             ours = [sys.executable, "-m", "claude_beacon", "--config", str(config)]
             base = [sys.executable, "-c", BASELINE]

@@ -68,14 +68,18 @@ def test_a_mistyped_command_line_is_refused_without_loading_the_network(tmp_path
     assert heavy_modules_loaded(argvs, env) == {}
 
 
-def test_status_loads_no_feed_parser_templates_or_desktop(tmp_path: Path) -> None:
+def test_status_loads_no_feed_parser_templates_desktop_or_other_command(tmp_path: Path) -> None:
     code = (
         "import sys\n"
         "from claude_beacon.cli import main\n"
         "code = main(['--config', sys.argv[1], 'status'])\n"
         "heavy = ('feedparser', 'jinja2', 'PIL', 'pystray', 'gi', 'jeepney', 'tomlkit',"
-        " 'concurrent', 'sqlite3')\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)), file=sys.stderr)\n"
+        " 'concurrent', 'sqlite3', 'xml')\n"
+        "from claude_beacon.cli import COMMANDS\n"
+        "others = {f'claude_beacon.cli.{c}' for c in COMMANDS} - {'claude_beacon.cli.status',"
+        " 'claude_beacon.cli.tray'}\n"
+        "print(sorted(({m.split('.')[0] for m in sys.modules} & set(heavy))"
+        " | (set(sys.modules) & others)), file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
     env = os.environ | {"HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state")}

@@ -35,6 +35,8 @@ COMMANDS: tuple[str, ...] = (
 """The command modules in the order ``--help`` lists them; each has ``register(commands, common)``.
 They are imported when the parser is built, not with this package: ``statusline`` runs every few
 hundred milliseconds inside Claude Code and loads none of them, nor argparse or logging."""
+MODULE_OF: dict[str, str] = {"paths": "admin", "autostart": "admin", "remove": "sources"}
+"""Commands registered by a module of another name."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -45,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return statusline.show()
     from claude_beacon.cli import tray
 
-    args = parser().parse_args(arguments)
+    args = parser(arguments).parse_args(arguments)
     if hasattr(args, "verbose_after"):  # -v after the command counts with -v before it
         args.verbose += args.verbose_after
         del args.verbose_after
@@ -68,8 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def parser() -> argparse.ArgumentParser:
-    """The whole command line; global options work before and after the command."""
+def parser(arguments: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line for ``arguments``; global options work before and after the command.
+
+    Where ``arguments`` name a command (options alone name the tray), only its module is loaded
+    and registered (the others cost every ``status`` a few milliseconds for nothing); without
+    ``arguments``, or with ``--help`` or a word that is no command, all of them are."""
     import argparse
     from importlib import import_module
 
@@ -84,9 +90,31 @@ def parser() -> argparse.ArgumentParser:
     # one written after the command does not erase one written before it. A command's options
     # are parsed into a fresh namespace and copied over, so its -v count is kept apart and added.
     common = _global_options(argparse.SUPPRESS, argparse.SUPPRESS, "verbose_after")
-    for name in COMMANDS:
+    named = _command_of(arguments or ())
+    if (
+        arguments is not None
+        and named is None
+        and not any(a in ("-h", "--help") or not a.startswith("-") for a in arguments)
+    ):
+        named = "tray"  # options alone start the tray: its start-up is the one a user watches
+    for name in (MODULE_OF.get(named, named),) if named else COMMANDS:
         import_module(f"claude_beacon.cli.{name}").register(commands, common)
     return main_parser
+
+
+def _command_of(arguments: Sequence[str]) -> str | None:
+    """The command word in ``arguments`` (the first word that is no option or its value), if
+    it is one of the commands."""
+    words = iter(arguments)
+    for word in words:
+        if word == "--":
+            break
+        if word == "--config":
+            next(words, None)  # its value, even one spelled like a command
+        elif not word.startswith("-"):
+            known = word in MODULE_OF or (word in COMMANDS and word != "admin")
+            return word if known else None
+    return None
 
 
 def _global_options(

@@ -10,7 +10,6 @@ import math
 import os
 import tomllib
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -105,6 +104,8 @@ def check_interval(interval: float, sources: tuple[SourceSpec, ...], what: str) 
 
 def template() -> str:
     """The commented default settings (``templates/config.toml``), every line optional."""
+    from importlib import resources  # only here: it costs every command's start-up
+
     return resources.files("claude_beacon").joinpath("templates", "config.toml").read_text("utf-8")
 
 

@@ -11,8 +11,11 @@ from datetime import datetime
 from enum import Enum, IntEnum, StrEnum
 
 from claude_beacon.core.modelids import KNOWN_FAMILIES
-from claude_beacon.core.models import ModelMention, affects, read_models
 from claude_beacon.core.urls import redact
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from claude_beacon.core.models import ModelMention
 
 
 class Level(IntEnum):
@@ -178,6 +181,8 @@ class Item:
 
     def mention(self, families: frozenset[str] = KNOWN_FAMILIES) -> ModelMention:
         """The models its title and newest update speak of: what is affected now."""
+        from claude_beacon.core.models import read_models  # its patterns load on first use
+
         latest = self.latest
         return read_models(self.name, (latest.body,) if latest else (), families)
 
@@ -264,6 +269,8 @@ class Snapshot:
 
     def affects_you(self, item: Item) -> bool | None:
         """Whether an incident touches one of your models (see ``core.models.affects``)."""
+        from claude_beacon.core.models import affects
+
         return affects(item.mention(self.families), self.your_models)
 
     def shown_level(self, reading: Reading) -> Level:

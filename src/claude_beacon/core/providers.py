@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from claude_beacon.core import cloudfeed, incidentio, instatus, statuspage
+from claude_beacon.core import incidentio, instatus, statuspage
 from claude_beacon.core.model import Failure, Reading, SourceSpec, failed_reading
 
 Bodies = Sequence[bytes | None]
@@ -60,6 +60,8 @@ def _statuspage(bodies: Bodies, source: SourceSpec, at: datetime) -> Reading:
 
 
 def _feed(bodies: Bodies, source: SourceSpec, at: datetime) -> Reading:
+    from claude_beacon.core import cloudfeed  # with the XML parser: only for a feed source
+
     return cloudfeed.read_feed(bodies[0] or b"", source, at)
 
 

@@ -2,12 +2,12 @@
 
 Threads: the toolkit owns the main thread (macOS requires it), the poller and the notifier run
 on their own. Without a tray the app keeps watching and notifying, printing events instead.
+The icon comes first, showing "checking"; the engine and its company (``appparts``) follow.
 """
 
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import signal
 import sys
 import threading
@@ -19,21 +19,16 @@ from typing import TYPE_CHECKING
 from claude_beacon.config import settings as config_module
 from claude_beacon.config.settings import Config
 from claude_beacon.core.model import Snapshot
-from claude_beacon.desktop import autostart, instance, trayview
+from claude_beacon.desktop import instance, trayview
 from claude_beacon.desktop.instance import InstanceLock
-from claude_beacon.desktop.notifier import Notice, NotificationSink, platform_sender
-from claude_beacon.desktop.opener import open_path, open_url
 from claude_beacon.desktop.trayview import Action, Entry
-from claude_beacon.engine import diagnostics
-from claude_beacon.engine.engine import Engine, Outputs
-from claude_beacon.engine.printer import TerminalSink
-from claude_beacon.render import guide, local_history
 from claude_beacon.store import paths
-from claude_beacon.store.history import History
-from claude_beacon.store.state import StateStore
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the rest loads after the icon shows (``_load``)
+    from claude_beacon.desktop.appparts import Parts
+    from claude_beacon.desktop.notifier import NotificationSink
     from claude_beacon.desktop.trayhost import TrayIcon
+    from claude_beacon.engine.engine import Engine
 
 log = logging.getLogger(__name__)
 QUIT_BUDGET = 0.8
@@ -45,27 +40,28 @@ MORNING_HOUR = 8
 
 
 class App:
+    """``engine`` and its company load on first use, or on a thread once the icon shows."""
+
     def __init__(self, config: Config, config_path: Path) -> None:
         self.config = config
         self.config_path = config_path
         self.tray: TrayIcon | None = None
         self._show: Callable[[Snapshot], None] = lambda _snapshot: None
         self._quit = threading.Event()
-        self.terminal = TerminalSink(stream=None)
-        """Silent while the tray shows; prints as ``watch`` does when there is no tray."""
-        self._send = platform_sender(on_action=self._notification_clicked)
         self.settings_problem: str | None = None
         """Why the settings file, as last edited, is not in use."""
         self._settings_seen = _stamp(config_path)
         self._swap = threading.Lock()
-        self._build(config)
-        self.history = History(paths.history_file())
-        self.autostart = autostart.for_platform()
+        self._loading = threading.Lock()
+        self._loaded: Parts | None = None
+        self._held = threading.Lock()
+        self._waiting: list[Entry] | None = None
+        """Clicks made while the engine is still starting; replayed once it runs."""
         self.handlers: dict[Action, Callable[[Entry], None]] = {
             Action.GUIDE: lambda _e: self._in_background(self.open_guide, "guide"),
             Action.CHECK: lambda _e: self._check_now(),
-            Action.OPEN_URL: lambda e: open_url(e.url) if e.url else None,
-            Action.STATUS_PAGE: lambda _e: open_url(self.config.primary.url),
+            Action.OPEN_URL: lambda e: _open_url(e.url) if e.url else None,
+            Action.STATUS_PAGE: lambda _e: _open_url(self.config.primary.url),
             Action.PAUSE_HOUR: lambda _e: self.engine.store.set_pause(_now() + timedelta(hours=1)),
             Action.PAUSE_TOMORROW: lambda _e: self.engine.store.set_pause(tomorrow_morning(_now())),
             Action.RESUME: lambda _e: self.engine.store.set_pause(None),
@@ -77,24 +73,27 @@ class App:
             Action.QUIT: lambda _e: self.quit(),
         }
 
-    def _build(self, config: Config) -> None:
-        """An engine for ``config``, with this app's notifications and terminal."""
-        self.config = config
-        store = StateStore(paths.state_dir() / "tray.json")
-        self.notifications = NotificationSink(
-            config.notify,
-            config.sources,
-            store,
-            send=self._send,
-            on_problem=lambda: self._show(self.engine.snapshot),
-            other_models=config.claude.other_models,
-        )
-        self.engine = Engine(
-            config,
-            store=store,
-            outputs=Outputs(extra=(self.notifications, self.terminal)),
-            on_snapshot=self._refresh,
-        )
+    def _load(self) -> Parts:
+        """Import and build the engine and its company, once; any thread may ask."""
+        with self._loading:
+            if self._loaded is None:
+                from claude_beacon.desktop import appparts
+
+                self._loaded = appparts.load(
+                    self.config,
+                    self._notification_clicked,
+                    on_snapshot=lambda snapshot: self._show(snapshot),
+                    on_problem=lambda: self._show(self.engine.snapshot),
+                )
+            return self._loaded
+
+    @property
+    def engine(self) -> Engine:
+        return self._load().engine
+
+    @property
+    def notifications(self) -> NotificationSink:
+        return self._load().notifications
 
     def reload(self) -> bool:
         """Apply the settings file if it changed since it was last read; true if applied.
@@ -115,7 +114,8 @@ class App:
         self.settings_problem = None
         with self._swap:
             self.engine.stop(QUIT_BUDGET)
-            self._build(config)
+            self.config = config
+            self._load().build(config)
             if not self._quit.is_set():
                 self.engine.start()
         log.info("settings reloaded from %s", self.config_path)
@@ -131,8 +131,26 @@ class App:
                 log.exception("reloading the settings failed")
 
     def _start(self) -> None:
-        self.engine.start()
-        self._in_background(self._watch_settings, "settings")
+        """The icon shows: load and start the engine on a thread; clicks wait for it."""
+        with self._held:
+            if self._waiting is None:
+                self._waiting = []
+        self._in_background(self._start_engine, "start")
+
+    def _start_engine(self) -> None:
+        try:
+            engine = self.engine
+            engine.start()
+            if self._quit.is_set():  # Quit came while the engine was loading
+                engine.stop(QUIT_BUDGET)
+                return
+            self._show(engine.snapshot)
+        finally:
+            with self._held:
+                waiting, self._waiting = self._waiting or [], None
+        for entry in waiting:
+            self.act(entry)
+        self._watch_settings()
 
     def run(self) -> int:
         from claude_beacon.desktop.trayhost import NoTrayError, open_tray
@@ -160,8 +178,8 @@ class App:
             flush=True,
         )
         log.info("no tray: %s", why)  # the terminal has been told above
-        self.terminal.stream = sys.stdout
-        self.terminal.colour = sys.stdout.isatty()
+        self._load().terminal.stream = sys.stdout
+        self._load().terminal.colour = sys.stdout.isatty()
         self._handle_signals()
         self._start()
         try:
@@ -191,11 +209,13 @@ class App:
             notes.append("cannot save state")
         if self.settings_problem:
             notes.append(self.settings_problem)
+        from claude_beacon.render import local_history
+
         verdict = self.engine.verdict(snapshot)
         if verdict.seen_from_here:
             notes.insert(0, verdict.headline)
         rows = local_history.uptime_rows(
-            self.history,
+            self._load().history,
             self.config.primary.name,
             snapshot.at,
             cells=0,
@@ -212,6 +232,11 @@ class App:
 
     def act(self, entry: Entry) -> None:
         """A menu click; runs on the toolkit's thread, so anything slow goes elsewhere."""
+        if entry.action is not Action.QUIT:
+            with self._held:
+                if self._waiting is not None:  # the engine is starting: this waits for it
+                    self._waiting.append(entry)
+                    return
         if entry.action is not None:
             self.handlers[entry.action](entry)
         if entry.action is not Action.QUIT:
@@ -225,17 +250,21 @@ class App:
             self.tray.stop()  # the icon goes first: what the user sees answers at once
         # The workers' threads are daemons: one stuck in a slow service cannot hold the exit,
         # and what a sink has not taken stays in the state's outbox for the next start.
-        self.engine.stop(QUIT_BUDGET)
-
-    def _refresh(self, snapshot: Snapshot) -> None:
-        self._show(snapshot)
+        if self._loaded is not None:  # one still loading stops itself (``_start_engine``)
+            self._loaded.engine.stop(QUIT_BUDGET)
 
     def open_guide(self) -> None:
         """Write the guide from what is known now and open it; off the UI thread."""
+        from claude_beacon.desktop.notifier import Notice
+        from claude_beacon.engine import diagnostics
+        from claude_beacon.render import guide, local_history
+
         snapshot = self.engine.snapshot
         try:
             history = diagnostics.recent_incidents(self.engine.poller.fetcher, self.config)
-            rows = local_history.uptime_rows(self.history, self.config.primary.name, snapshot.at)
+            rows = local_history.uptime_rows(
+                self._load().history, self.config.primary.name, snapshot.at
+            )
             page = guide.render(
                 snapshot,
                 self.engine.verdict(snapshot),
@@ -281,21 +310,25 @@ class App:
 
     def _open_settings(self) -> None:
         config_module.write_template(self.config_path)
+        from claude_beacon.desktop.opener import open_path
+
         open_path(self.config_path)
 
     def _autostart_enabled(self) -> bool | None:
         """Whether the app starts at login; ``None`` hides the menu item where that is unknown."""
         try:
-            return self.autostart.enabled()
+            return self._load().autostart.enabled()
         except OSError:
             return None
 
     def _toggle_autostart(self) -> None:
         try:
-            if self.autostart.enabled():
-                self.autostart.disable()
+            if self._load().autostart.enabled():
+                self._load().autostart.disable()
             else:
-                self.autostart.enable(autostart.launch_command(self.config_path))
+                from claude_beacon.desktop.autostart import launch_command
+
+                self._load().autostart.enable(launch_command(self.config_path))
         except OSError as exc:
             log.warning("cannot change start at login: %s", exc)
 
@@ -307,6 +340,12 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return status.st_mtime_ns, status.st_size
+
+
+def _open_url(url: str) -> None:
+    from claude_beacon.desktop.opener import open_url
+
+    open_url(url)
 
 
 def _now() -> datetime:
@@ -339,11 +378,13 @@ def tomorrow_morning(now: datetime) -> datetime:
 
 def setup_file_logging() -> None:
     """Log to a rotated file in the user log directory, and carry on if that is impossible."""
+    from logging.handlers import RotatingFileHandler
+
     root = logging.getLogger("claude_beacon")
     try:
         directory = paths.log_dir()
         directory.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        handler = RotatingFileHandler(
             directory / "claude-beacon.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
         )
         directory.chmod(0o700)  # owner-only, rotated files too: a log may name a failing address

@@ -18,7 +18,6 @@ from typing import Any
 
 from claude_beacon.core.model import Event, Item, Reading, Snapshot
 from claude_beacon.core.modelids import KNOWN_FAMILIES, clean_text
-from claude_beacon.core.models import read_models
 from claude_beacon.store import statuscache
 
 log = logging.getLogger(__name__)
@@ -81,6 +80,8 @@ def _source(reading: Reading) -> dict[str, Any]:
 
 def _item(reading: Reading, item: Item, kind: str, learned: set[str]) -> dict[str, Any]:
     latest = item.latest
+    from claude_beacon.core.models import read_models  # only where an item is open
+
     mention = read_models(item.name, [latest.body] if latest else (), KNOWN_FAMILIES | learned)
     learned.update(mention.learned)
     return {
