@@ -1,6 +1,6 @@
 """Start-up of the command line: ``--version``, ``--help`` and ``status``, beside baselines.
 
-    python3 bench/startup.py [--runs 15] [--bytecode]
+    python3 bench/startup.py [--runs 15] [--bytecode] [--keep-ca-env]
 
 Every figure is a median over ``--runs`` fresh processes, run interleaved with its baseline
 (A B A B ...), and printed with the baseline's median and the ratio:
@@ -13,6 +13,11 @@ Every figure is a median over ``--runs`` fresh processes, run interleaved with i
 The source tree is compiled on every start where ``PYTHONDONTWRITEBYTECODE`` is set (as on the
 development machines); ``--bytecode`` times the installed case instead, with bytecode cached in
 a scratch ``PYTHONPYCACHEPREFIX`` that is warmed first.
+
+``SSL_CERT_FILE`` and ``SSL_CERT_DIR`` are unset for both sides, as on a desktop: a CA bundle
+they name is parsed at every start (about 15 ms), where claude-beacon otherwise reads the
+system's hashed CA directory as a chain needs it and the baseline reads certifi's bundle.
+``--keep-ca-env`` keeps them as the environment has them.
 """
 
 from __future__ import annotations
@@ -75,11 +80,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--bytecode", action="store_true", help="time with cached bytecode")
+    parser.add_argument("--keep-ca-env", action="store_true", help="keep SSL_CERT_FILE/_DIR")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as home, StatuspageServer() as server:
         env = os.environ | {"HOME": home, "NO_COLOR": "1"}
         env |= {key: f"{home}/{key}" for key in ("XDG_CONFIG_HOME", "XDG_STATE_HOME")}
+        if not args.keep_ca_env:
+            env.pop("SSL_CERT_FILE", None)
+            env.pop("SSL_CERT_DIR", None)
         if args.bytecode:
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = f"{home}/pycache"
@@ -104,7 +113,8 @@ def main() -> None:
         cache = "bytecode as Python keeps it"
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs"
     print(f"machine: {machine}, Python {platform.python_version()}")
-    print(f"median of {args.runs} interleaved runs each, {cache}")
+    certificates = "as the environment names them" if args.keep_ca_env else "no SSL_CERT_*"
+    print(f"median of {args.runs} interleaved runs each, {cache}, CAs {certificates}")
     print(f"{'command':20} {'claude-beacon':>14} {'baseline':>10} {'ratio':>7}  baseline is")
     for name, ours_s, base_s, what in rows:
         print(

@@ -5,7 +5,7 @@ public ``network_backend=`` parameter, so the deadline of ``deadline.within`` ho
 construction for direct connections and for connections through HTTP(S) and SOCKS proxies
 alike. ``client`` mounts one such transport per proxy the environment names (``HTTPS_PROXY``,
 ``ALL_PROXY``, ``NO_PROXY``...), as ``httpx`` would, and takes CA files from ``SSL_CERT_FILE``
-and ``SSL_CERT_DIR``. HTTP/1.1 only.
+and ``SSL_CERT_DIR``, else from the system's hashed CA directory (``net.trust``). HTTP/1.1 only.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import httpcore
 import httpx
 
 from claude_beacon.core.urls import redact
+from claude_beacon.net import trust
 from claude_beacon.net.deadline import DeadlineBackend
 
 log = logging.getLogger(__name__)
@@ -174,13 +175,18 @@ def client(
 
 def trusted(ca_file: str | None = None) -> ssl.SSLContext:
     """The verifying context for ``ca_file`` (else the system's CAs), loaded once per process."""
+    if ca_file is None and (directory := trust.system_directory()) is not None:
+        return _cached(("directory", directory), lambda: trust.directory_context(directory))
     key = (ca_file, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
     return _cached(key, lambda: ssl.create_default_context(cafile=ca_file))
 
 
 def _context(verify: bool, trust_env: bool) -> ssl.SSLContext:
-    """httpx's context for ``verify``, loaded once per process and CA setting, not per client:
-    a CA bundle is parsed in milliseconds, and briefly holds a file open, each time."""
+    """The context for ``verify``, loaded once per process and CA setting, not per client: the
+    system's hashed CA directory where there is one (``net.trust``), else httpx's (certifi, or
+    the CAs the environment names)."""
+    if verify is True and (directory := trust.system_directory()) is not None:
+        return _cached(("directory", directory), lambda: trust.directory_context(directory))
     env = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")) if trust_env else ()
     return _cached(
         ("httpx", verify, trust_env, *env),

@@ -21,6 +21,7 @@ from claude_beacon.core.probes import ProbeResult
 from claude_beacon.core.serving import Serving, serving, serving_note
 from claude_beacon.core.text import printable, shown
 from claude_beacon.core.verdict import Verdict
+from claude_beacon.net import trust
 from claude_beacon.render import terminal, wire
 from claude_beacon.render.probes import failed, ms, outcome, steps
 
@@ -38,6 +39,7 @@ def environment(config: Config) -> dict[str, Any]:
             name: "set" if (os.environ.get(name) or os.environ.get(name.lower())) else "not set"
             for name in PROXY_VARIABLES
         },
+        "certificates": trust.source(),
         "api_key": "present" if config.diagnostics.key() else "absent",
         "config": str(config.path) if config.path else "none (the embedded default)",
         "serving": serving(os.environ, config.claude.models).value,
@@ -93,6 +95,7 @@ def as_text(
         f"claude-beacon {env['claude_beacon']}, Python {env['python']} on {env['os']}",
         "  " + ", ".join(f"{k} {v}" for k, v in env["libraries"].items()),
         "  proxy: " + ", ".join(f"{k} {v}" for k, v in env["proxy"].items()),
+        f"  CA certificates: {env['certificates']}",
         f"  API key: {env['api_key']}; config: {env['config']}",
         f"  Claude served by: {env['serving']}; gateway (ANTHROPIC_BASE_URL): {env['gateway']}",
         *([f"  tray: {_tray_line(tray)}"] if tray else []),
