@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from claude_beacon.config.usermodels import MAX_SETTINGS_BYTES, user_claude_dir
-from claude_beacon.store.state import write_atomically
+from claude_beacon.store.atomic import write_atomically
 
 ENTRY_POINT = "claude-beacon"
 

@@ -23,7 +23,7 @@ from claude_beacon.config import settings as config_module
 from claude_beacon.config.presets import EditError, same_page
 from claude_beacon.config.settings import CLAUDE, Config, ConfigError
 from claude_beacon.core.model import SourceSpec
-from claude_beacon.store.state import write_atomically
+from claude_beacon.store.atomic import write_atomically
 
 Row = dict[str, Any]
 """One ``[[sources]]`` table as TOML reads it."""

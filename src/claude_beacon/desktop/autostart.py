@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from claude_beacon.store import paths
-from claude_beacon.store.state import write_atomically
+from claude_beacon.store.atomic import write_atomically
 
 APP = "claude-beacon"
 LABEL = "io.github.claude-beacon"

@@ -46,8 +46,7 @@ def glance(config: Config, fetcher: Fetcher) -> Snapshot:
     # Your models, as the poller finds them each round (families learned from this reading
     # only: a one-off look keeps no state).
     from claude_beacon.engine.yourmodels import YourModels
-    from claude_beacon.store.state import StateStore
 
-    yours = YourModels(config, StateStore())
+    yours = YourModels(config, store=None)
     families = yours.learn(readings)
     return Snapshot(datetime.now(UTC), tuple(readings), yours.models(families), families)

@@ -18,7 +18,10 @@ from claude_beacon.config.usermodels import your_models
 from claude_beacon.core.impact import annotate, learned_families
 from claude_beacon.core.model import Event, Reading
 from claude_beacon.core.modelids import KNOWN_FAMILIES, could_be_family
-from claude_beacon.store.state import StateStore
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from claude_beacon.store.state import StateStore
 
 log = logging.getLogger(__name__)
 FAMILIES_SETTING = "model_families"
@@ -28,12 +31,15 @@ MAX_FAMILIES = 64
 
 
 class YourModels:
-    """Where the snapshot's ``your_models`` and ``families`` come from."""
+    """Where the snapshot's ``your_models`` and ``families`` come from.
+
+    Without a ``store`` (a one-off look such as ``status``) families learned from a reading
+    serve that reading only."""
 
     def __init__(
         self,
         config: Config,
-        store: StateStore,
+        store: StateStore | None,
         environ: Mapping[str, str] | None = None,
         cwd: Path | None = None,
         home: Path | None = None,
@@ -48,7 +54,7 @@ class YourModels:
 
     def families(self) -> frozenset[str]:
         """The known families and those learned before (untrusted state: checked)."""
-        stored = self.store.setting(FAMILIES_SETTING)
+        stored = self.store.setting(FAMILIES_SETTING) if self.store else None
         if not isinstance(stored, list):
             return KNOWN_FAMILIES
         kept = (f for f in stored if isinstance(f, str) and could_be_family(f) and f.islower())
@@ -61,7 +67,8 @@ class YourModels:
         if new:
             learned = sorted((families | new) - KNOWN_FAMILIES)[:MAX_FAMILIES]
             log.info("learned model families from the status page: %s", ", ".join(sorted(new)))
-            self.store.set_setting(FAMILIES_SETTING, learned)
+            if self.store:
+                self.store.set_setting(FAMILIES_SETTING, learned)
             families = KNOWN_FAMILIES | frozenset(learned)
         return families
 

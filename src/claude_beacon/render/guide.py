@@ -36,7 +36,7 @@ from claude_beacon.store import paths
 
 if TYPE_CHECKING:
     from claude_beacon.render.local_history import UptimeRow
-from claude_beacon.store.state import write_atomically
+from claude_beacon.store.atomic import write_atomically
 
 SCRIPT = """document.documentElement.dataset.ready = "1";
 document.querySelectorAll('input[type=checkbox][data-key]').forEach(function (box) {

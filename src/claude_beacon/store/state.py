@@ -7,11 +7,8 @@ deleted) and replaced, and the app carries on. The store is safe to use from any
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import os
-import tempfile
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +19,7 @@ from typing import Any
 from claude_beacon.core import outbox
 from claude_beacon.core.memory import Memory, from_dict, to_dict
 from claude_beacon.core.model import Event, aware_time
+from claude_beacon.store.atomic import write_atomically
 
 log = logging.getLogger(__name__)
 VERSION = 1
@@ -237,25 +235,3 @@ def _load_time(value: object) -> datetime | None:
         return aware_time(value)
     except ValueError:
         return None
-
-
-def write_atomically(path: Path, data: bytes, mode: int = 0o600, durable: bool = True) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
-
-    ``durable`` waits for the disk (fsync): right for state that must survive a power cut, not
-    for a cache rewritten every poll, whose loss costs only a refresh."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    temp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-        temp.chmod(mode)
-        temp.replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise

@@ -105,7 +105,7 @@ def write(document: dict[str, Any], path: str | os.PathLike[str] | None = None) 
     """Replace the cache at once: a statusline reading meanwhile sees the old file or the new."""
     from pathlib import Path
 
-    from claude_beacon.store.state import write_atomically
+    from claude_beacon.store.atomic import write_atomically
 
     data = json.dumps({**document, "format": FORMAT}, ensure_ascii=False, indent=1)
     # Rewritten every poll, and only a cache: no fsync, so a poll never waits for the disk.
