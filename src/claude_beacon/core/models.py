@@ -86,16 +86,17 @@ _SCOPES = (
         r"|\bclaude\s+\d+(?:\.\d+)?\s+(?:models|family))\b(?!\s+other\s+than)",
     ),
 )
-_SCOPE_RES = tuple((scope, re.compile(pattern)) for scope, pattern in _SCOPES)
-_RECOVERED = re.compile(
+# The patterns stay strings: ``re`` compiles each on first use and keeps it, so that a command
+# that reads no incident (``status`` on a quiet day) does not compile them at every start.
+_RECOVERED = (
     r"\b(?:recover\w*|resolved|healthy|unaffected|no longer|not (?:been )?(?:impacted|affected)"
     r"|(?:returned?|back) to (?:normal|baseline|expected))\b"
 )
-_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
-_ID = re.compile(r"\bclaude-[a-z0-9][a-z0-9.\-]*(?::\d+)?(?:@\d+)?(?:\[[^\]\s]*\])?", re.I)
+_SENTENCES = r"(?<=[.!?])\s+|\n+"
+_ID = r"(?i)\bclaude-[a-z0-9][a-z0-9.\-]*(?::\d+)?(?:@\d+)?(?:\[[^\]\s]*\])?"
 MAX_TEXT = 20_000
 """Characters read of one title or update; Anthropic's longest updates are a few thousand."""
-_TOKEN = re.compile(
+_TOKEN = (
     r"(?P<time>\d{1,2}:\d{2}(?::\d{2})?)"
     r"|(?P<pct>\d+(?:\.\d+)?\s?%)"
     r"|(?P<num>[vV]?\d+(?:[.\-]\d+)*)(?![\w%])"
@@ -118,7 +119,7 @@ class _Token:
 
 def _tokens(text: str) -> list[_Token]:
     found: list[_Token] = []
-    for match in _TOKEN.finditer(text):
+    for match in re.finditer(_TOKEN, text):
         kind = match.lastgroup or "other"
         if kind in ("time", "pct"):
             kind = "other"
@@ -155,7 +156,7 @@ class _Reader:
         self.found: list[tuple[str, bool]] = []  # (model, excluded)
         self.spans: list[tuple[int, int, str, str | None, bool]] = []
         self.used: set[int] = set()
-        self.text = _ID.sub(self._read_id, text)
+        self.text = re.sub(_ID, self._read_id, text)
         self.toks = _tokens(self.text)
 
     @property
@@ -281,11 +282,11 @@ class _Reader:
 
 def _scope_of(text: str) -> Scope | None:
     widest: Scope | None = None
-    for sentence in _SENTENCES.split(text.lower()):
-        if _RECOVERED.search(sentence):
+    for sentence in re.split(_SENTENCES, text.lower()):
+        if re.search(_RECOVERED, sentence):
             continue  # "all models have recovered" widens nothing
-        for scope, pattern in _SCOPE_RES:
-            if pattern.search(sentence) and (widest is None or _WIDTH[scope] < _WIDTH[widest]):
+        for scope, pattern in _SCOPES:
+            if re.search(pattern, sentence) and (widest is None or _WIDTH[scope] < _WIDTH[widest]):
                 widest = scope
     return widest
 
