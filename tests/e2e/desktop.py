@@ -93,6 +93,7 @@ class Desktop:
         """The SNI host's process, while one runs."""
         self.env: dict[str, str] = {}
         self.display = ""
+        self._tray: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Desktop:
         try:
@@ -137,13 +138,24 @@ class Desktop:
         if self.notification_daemon:
             self._spawn(["dunst"])
         if self.tray_host:
-            self._spawn(["trayer", *TRAYER_ARGS])
+            self._tray = self._spawn(["trayer", *TRAYER_ARGS])
         if self.notification_daemon:
             self._wait(lambda: "org.freedesktop.Notifications" in self.bus_names(), "dunst")
         if self.tray_host:
             self._wait(self._tray_owned, "trayer")
         if self.sni_host:
             self.start_watcher()
+
+    def restart_tray_host(self, down: float = 0.5) -> None:
+        """Kill the XEmbed tray and start a new one ``down`` seconds later, as a panel that
+        crashed and came back."""
+        assert self._tray is not None, "this desktop has no XEmbed tray"
+        os.killpg(self._tray.pid, 9)
+        self._tray.wait(5)
+        self._wait(lambda: not self._tray_owned(), "trayer's end")
+        time.sleep(down)
+        self._tray = self._spawn(["trayer", *TRAYER_ARGS])
+        self._wait(self._tray_owned, "trayer")
 
     def start_watcher(self, attempts: int = 3) -> None:
         """Start the SNI host with its watcher, and wait until the watcher answers.

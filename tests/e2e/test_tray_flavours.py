@@ -218,3 +218,20 @@ def test_the_icon_follows_every_change_not_only_the_first(
     finally:
         assert app.stop() == 0, app.stderr
     assert "Traceback" not in app.stderr
+
+
+@both
+def test_the_icon_comes_back_when_the_tray_restarts(
+    desktop: Desktop, server: StatuspageServer, isolated_home: Path, flavour: Flavour
+) -> None:
+    # No poll changes the level meanwhile: the new tray's own announcement brings the icon back.
+    server.set_summary(opened_incident())
+    app = TrayApp(desktop, isolated_home, server.url, flavour, interval=60)
+    try:
+        desktop.wait_for_colour(ORANGE)
+        desktop.restart_tray_host()
+        desktop.wait_for_colour(ORANGE)
+        assert app.proc.poll() is None
+    finally:
+        assert app.stop() == 0, app.stderr
+    assert "Traceback" not in app.stderr

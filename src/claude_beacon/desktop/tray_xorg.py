@@ -9,8 +9,9 @@ pystray runs every change on its X thread by having the caller send a message th
 thread's own connection. python-xlib can then leave the X thread waiting forever for a reply (a
 thread that stops sending early wakes no waiter): the icon froze at start or at a later change.
 Here only the X thread uses its connection; other threads queue the change and wake it through
-a connection of their own. And a change of image only redraws: pystray asked the tray to dock
-the window anew on each one, and after a few trayer left the icon one pixel wide.
+a connection of their own. A change of image only redraws: pystray asked the tray to dock the
+window anew on each one, and after a few trayer left the icon one pixel wide. And the icon docks
+again when a tray announces itself, so that it comes back after a panel restarts.
 
 Imported only once the xorg backend has been chosen: importing pystray connects to the display.
 """
@@ -54,6 +55,9 @@ class Icon(_xorg.Icon):  # type: ignore[misc]
         self._window.change_attributes(
             event_mask=Xlib.X.ExposureMask | Xlib.X.StructureNotifyMask | Xlib.X.ButtonPressMask
         )
+        # A tray that starts (again: a panel restarted) says so on the root window (MANAGER).
+        self._manager_atom = self._display.intern_atom("MANAGER")
+        self._display.screen().root.change_attributes(event_mask=Xlib.X.StructureNotifyMask)
         self._display.flush()
 
     def __del__(self) -> None:
@@ -103,6 +107,11 @@ class Icon(_xorg.Icon):  # type: ignore[misc]
             self._wake_display.flush()
 
     def _on_client_message(self, event: Any) -> None:
+        if event.client_type == self._manager_atom:
+            if event.data[1][1] == self._net_system_tray_sx:  # a new tray for this screen
+                self._systray_manager = None
+                self._dock_once()
+            return
         if event.client_type != self._wake_atom:
             return
         while True:
@@ -163,9 +172,11 @@ class Icon(_xorg.Icon):  # type: ignore[misc]
         return True
 
     def _on_destroy_notify(self, event: Any) -> None:
-        # pystray reads the tray's id even when no tray holds the icon, which ends the loop.
-        if self._systray_manager is not None:
-            super()._on_destroy_notify(event)
+        """The tray went away: dock in the next one, now or when it announces itself."""
+        if self._systray_manager is None or event.window.id != self._systray_manager.id:
+            return  # (pystray read the tray's id even when none held the icon, ending the loop)
+        self._systray_manager = None
+        self._dock_once()
 
     def _update_title(self) -> None:
         _name(self._window, self.title)
