@@ -37,3 +37,11 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(var, raising=False)  # the models in use are each test's choice
     monkeypatch.setenv("NO_COLOR", "1")
     return home
+
+
+@pytest.fixture
+def ca() -> Any:
+    """A certificate authority of the test's own (``trustme``), for https servers on loopback."""
+    import trustme
+
+    return trustme.CA()

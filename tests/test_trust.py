@@ -49,11 +49,6 @@ def hashed(ca: trustme.CA, directory: Path) -> Path:
 
 
 @pytest.fixture
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
-@pytest.fixture
 def https(ca: trustme.CA) -> Iterator[StatuspageServer]:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1").configure_cert(context)

@@ -178,8 +178,8 @@ class App:
             flush=True,
         )
         log.info("no tray: %s", why)  # the terminal has been told above
-        self._load().terminal.stream = sys.stdout
-        self._load().terminal.colour = sys.stdout.isatty()
+        terminal = self._load().terminal
+        terminal.stream, terminal.colour = sys.stdout, sys.stdout.isatty()
         self._handle_signals()
         self._start()
         try:
@@ -323,12 +323,12 @@ class App:
 
     def _toggle_autostart(self) -> None:
         try:
-            if self._load().autostart.enabled():
-                self._load().autostart.disable()
-            else:
-                from claude_beacon.desktop.autostart import launch_command
+            autostart = self._load().autostart
+            if autostart.enabled():
+                return autostart.disable()
+            from claude_beacon.desktop.autostart import launch_command
 
-                self._load().autostart.enable(launch_command(self.config_path))
+            autostart.enable(launch_command(self.config_path))
         except OSError as exc:
             log.warning("cannot change start at login: %s", exc)
 

@@ -14,6 +14,7 @@ import os
 import re
 import ssl
 import sys
+from functools import cache
 
 HASHED_NAME = re.compile(r"[0-9a-f]{8}\.[0-9]+")
 """How OpenSSL names a CA certificate in a hashed directory: ``5ad8a5d6.0``."""
@@ -39,6 +40,12 @@ def system_directory() -> str | None:
     CAs to trust (they are honoured as they were)."""
     if os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR"):
         return None
+    return _system_hashed_directory()
+
+
+@cache
+def _system_hashed_directory() -> str | None:
+    """Looked for once per process: every client and probe asks, and the answer does not move."""
     return hashed_directory(ssl.get_default_verify_paths())
 
 
