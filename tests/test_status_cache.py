@@ -23,6 +23,20 @@ def test_the_cache_folder_is_the_one_platformdirs_names(
     assert statuscache.cache_dir() == str(paths.cache_dir())
 
 
+@pytest.mark.parametrize("xdg", [None, "", "relative/config", "/tmp/absolute-config"])
+def test_the_settings_file_is_the_one_the_settings_are_read_from(
+    monkeypatch: pytest.MonkeyPatch, xdg: str | None
+) -> None:
+    from claude_beacon.config.settings import locate
+
+    monkeypatch.delenv("CLAUDE_BEACON_CONFIG", raising=False)
+    if xdg is None:
+        monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CONFIG_HOME", xdg)
+    assert statuscache.settings_file() == str(locate(None)[0].absolute())
+
+
 def test_a_written_cache_reads_back_and_a_foreign_one_does_not(tmp_path: Path) -> None:
     target = tmp_path / "status.json"
     statuscache.write({"written": 5.0, "level": "operational"}, target)

@@ -101,7 +101,9 @@ def logged_settings(stderr: str, command: str, config: str) -> bool:
 def test_status_reads_the_named_file(placed: Callable[..., list[str]], config: str) -> None:
     result = beacon(placed("status"))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"{NAME}: operational")
+    first, second = result.stdout.splitlines()[:2]
+    assert first.startswith(f"Claude is not watched, only {NAME}")  # the page is no Claude's
+    assert second.startswith(f"{NAME}: operational")
     assert logged_settings(result.stderr, "status", config)
 
 
@@ -289,7 +291,7 @@ def test_config_named_after_the_command_wins_over_one_named_before(
     missing = isolated_home / "missing.toml"
     result = beacon(["--config", str(missing), "status", "--config", config])
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(NAME)
+    assert result.stdout.splitlines()[1].startswith(NAME)  # after "Claude is not watched"
 
 
 OUTAGE = {"Claude API (api.anthropic.com)": "major_outage"}

@@ -104,14 +104,14 @@ def test_removing_the_first_and_the_last_keeps_the_rest_as_written(three: Path) 
         'components = ["Git Operations", "Actions"]\n\n# quiet nights\n'
         "[notifications]\nenabled = true\n"
     )
-    assert cli("remove", "claude", "--config", str(three)).returncode == 0
+    assert cli("remove", "claude", "--yes", "--config", str(three)).returncode == 0
     assert three.read_text().startswith("# my pages\n\n# work: only outages")
     assert names(three) == ["GitHub ☁️"]
 
 
 def test_the_last_page_is_never_removed(three: Path, isolated_home: Path) -> None:
     for page in ("claude", "openai"):
-        assert cli("remove", page, "--config", str(three)).returncode == 0
+        assert cli("remove", page, "--yes", "--config", str(three)).returncode == 0
     before = three.read_text()
     last = cli("remove", "github", "--config", str(three))
     assert last.returncode == 2
@@ -156,7 +156,7 @@ def test_a_header_look_alike_inside_a_value_does_not_misplace_the_cut(
         '[[sources]]\nurl = "https://status.claude.com"\n'
         '[[sources]]\nurl = "https://www.githubstatus.com"\n'
     )
-    assert cli("remove", "claude", "--config", str(path)).returncode == 0
+    assert cli("remove", "claude", "--yes", "--config", str(path)).returncode == 0
     data = tomllib.loads(path.read_text())
     assert data["hooks"] == {"on_event": ["[[sources]]\n"]}
     assert [s["url"] for s in data["sources"]] == ["https://www.githubstatus.com"]

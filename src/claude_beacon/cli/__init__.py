@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import argparse
     import logging
     from collections.abc import Callable, Sequence
+    from typing import NoReturn
 
     Run = Callable[[argparse.Namespace], int]
 
@@ -37,6 +38,22 @@ They are imported when the parser is built, not with this package: ``statusline`
 hundred milliseconds inside Claude Code and loads none of them, nor argparse or logging."""
 MODULE_OF: dict[str, str] = {"paths": "admin", "autostart": "admin", "remove": "sources"}
 """Commands registered by a module of another name."""
+MONITORED = frozenset({"status", "wait"})
+"""Commands whose exit code a monitor or a script reads: when they could not check at all (a
+bad option, a bad or missing settings file) they exit 3, UNKNOWN, never the usage error's 2,
+which ``status`` gives a major outage."""
+CANNOT_CHECK = 3
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """A command line argparse refused: its usage line and the one-line error."""
+
+    def __init__(self, usage: str, prog: str, reason: str) -> None:
+        super().__init__(reason)
+        self.usage = usage
+        self.message = f"{prog}: error: {reason}"
+        self.reason = reason
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,7 +64,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return statusline.show()
     from claude_beacon.cli import tray
 
-    args = parser(arguments).parse_args(arguments)
+    named = _command_of(arguments)
+    try:
+        args = parser(arguments).parse_args(arguments)
+    except UsageError as exc:
+        print(f"{exc.usage.rstrip()}\n{exc.message}", file=sys.stderr)
+        return _cannot_check(named, "--json" in arguments, "usage", exc.reason)
     if hasattr(args, "verbose_after"):  # -v after the command counts with -v before it
         args.verbose += args.verbose_after
         del args.verbose_after
@@ -58,8 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         locate,
     )
 
-    path, named = locate(args.config)
-    given = "" if named or path.is_file() else " (not there: the embedded default)"
+    path, named_file = locate(args.config)
+    given = "" if named_file or path.is_file() else " (not there: the embedded default)"
     log.info("%s, settings from %s%s", args.command or "tray", path, given)
     options = sorted((k, v) for k, v in vars(args).items() if k != "run")
     log.debug("options: %s", ", ".join(f"{k}={v!r}" for k, v in options))
@@ -67,7 +89,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except ConfigError as exc:
         print(f"claude-beacon: {exc}", file=sys.stderr)
-        return 2
+        return _cannot_check(args.command, getattr(args, "json", False), "settings", str(exc))
+
+
+def _cannot_check(command: str | None, as_json: bool, kind: str, message: str) -> int:
+    """The exit code for a command that could not run as asked; ``status --json`` still prints
+    its one object, saying what is wrong, for a monitor that parses it."""
+    if command not in MONITORED:
+        return USAGE_ERROR
+    if command == "status" and as_json:
+        from claude_beacon.cli.terminal import write_out
+        from claude_beacon.render import wire
+
+        write_out(wire.dumps(wire.problem_json(kind, message), indent=2))
+    return CANNOT_CHECK
 
 
 def parser(arguments: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -149,6 +184,10 @@ def _parser_type() -> type[argparse.ArgumentParser]:
         def _get_formatter(self) -> argparse.HelpFormatter:
             make: Callable[..., argparse.HelpFormatter] = self.formatter_class
             return make(prog=self.prog, width=_terminal_width() - 2)
+
+        def error(self, message: str) -> NoReturn:
+            """Raised, not exited on: ``main`` chooses the exit code by command."""
+            raise UsageError(self.format_usage(), self.prog, message)
 
     return Parser
 

@@ -13,7 +13,7 @@ def register(
     command = commands.add_parser(
         "history", parents=[common], help="what this machine saw, and uptime per component"
     )
-    command.add_argument("--days", type=positive, default=7, metavar="N")
+    command.add_argument("--days", type=positive("days"), default=7, metavar="N")
     command.add_argument("--json", action="store_true", help="print one JSON object")
     command.set_defaults(run=run)
 

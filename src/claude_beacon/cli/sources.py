@@ -29,6 +29,9 @@ def register(
         "remove", parents=[common], help="stop watching a page (by name, address or preset)"
     )
     remove.add_argument("page", help="the page's name as listed by `sources`, address, or preset")
+    remove.add_argument(
+        "--yes", action="store_true", help="remove Claude's own page too, without asking"
+    )
     remove.set_defaults(run=remove_source)
 
 
@@ -65,12 +68,32 @@ def remove_source(args: argparse.Namespace) -> int:
         source = file.config.sources[index]
         if len(file.rows) <= 1:
             raise EditError(_last_one(source))
+        left = [s.name for n, s in enumerate(file.config.sources) if n != index]
+        claude = _is_claude(source)
+        if claude and not args.yes:
+            raise EditError(
+                f"{source.name} is Claude's own page, the one claude-beacon exists to watch: "
+                f"without it only {', '.join(left)} would be watched. Run "
+                f"`claude-beacon remove {args.page} --yes` to remove it anyway"
+            )
         config_edit.remove(file, index)
     except EditError as exc:
         print(f"claude-beacon: {exc}", file=sys.stderr)
         return 2
     print(f"removed: {source.name} ({source.url}) from {file.path}")
+    if claude:
+        print(
+            f"now watching only {', '.join(left)}, not Claude; "
+            "`claude-beacon add claude` watches Claude again"
+        )
     return 0
+
+
+def _is_claude(source: SourceSpec) -> bool:
+    from claude_beacon.config.presets import same_page
+    from claude_beacon.config.settings import CLAUDE
+
+    return same_page(source.url, CLAUDE.url)
 
 
 def _read(explicit: str | None) -> ConfigFile:

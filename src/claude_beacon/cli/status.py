@@ -42,11 +42,16 @@ def run(args: argparse.Namespace) -> int:
             shown = wire.dumps(wire.status_json(snapshot), indent=2)
         else:
             shown = terminal.status_text(snapshot, colour=colour())
+            if missing := terminal.claude_missing(config.sources):
+                shown = f"{missing}\n{shown}"
     except Exception as exc:  # whatever it was, a monitor reads UNKNOWN, not a crash
         log.error("internal error: %s", type(exc).__name__, exc_info=True)
+        if args.json and not args.quiet:
+            problem = f"internal error: {type(exc).__name__}"
+            write_out(wire.dumps(wire.problem_json("internal", problem), indent=2))
         return terminal.EXIT_CODES[Level.UNKNOWN]
     try:
-        write_status_cache(snapshot, config.cadence.interval, "status")
+        write_status_cache(snapshot, config.cadence.interval, "status", settings=config.stamp)
     except OSError as exc:  # the answer printed below matters more than the statusline's copy
         log.warning("could not update the statusline's cache: %s", exc)
     if not args.quiet:

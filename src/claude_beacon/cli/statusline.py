@@ -86,6 +86,8 @@ def show(config: str | None = None) -> int:
 def statusline(session: dict[str, Any], config: str | None) -> str:
     now = time.time()
     cache = statuscache.read()
+    if cache is not None and cache.get("settings") != _settings_now(config):
+        cache = None  # an answer for other settings (a page removed, the file gone): none
     written = float(cache["written"]) if cache else None
     fresh = cache is not None and written is not None and _is_fresh(cache, written, now)
     engine = cache is not None and cache.get("writer") == "engine" and alive(cache.get("pid"))
@@ -101,6 +103,11 @@ def statusline(session: dict[str, Any], config: str | None) -> str:
     if errors is not None and errors.count:
         return f"⚠ API errors in this session ({errors.label}) · {text}"
     return text
+
+
+def _settings_now(config: str | None) -> str:
+    """The stamp of the settings this run would read: one stat of the file."""
+    return statuscache.settings_stamp(statuscache.settings_file(config))
 
 
 def _is_fresh(cache: dict[str, Any], written: float, now: float) -> bool:

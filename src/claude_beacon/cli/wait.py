@@ -18,7 +18,9 @@ def register(
         "wait", parents=[common], help="block until Claude is operational (exit 3 on timeout)"
     )
     command.add_argument("--component", metavar="NAME", help="wait for this component only")
-    command.add_argument("--timeout", type=positive, metavar="S", help="give up after S seconds")
+    command.add_argument(
+        "--timeout", type=positive("seconds"), metavar="S", help="give up after S seconds"
+    )
     command.set_defaults(run=run)
 
 
@@ -42,11 +44,14 @@ def run(args: argparse.Namespace) -> int:
     finished = threading.Event()
     told: list[str] = []
     missing: list[str] = []
+    read_once: list[bool] = []  # whether the page was ever read: only then is a name checked
 
     def update(snapshot: Snapshot) -> None:
         reading = next((r for r in snapshot.readings if r.source.key == primary.key), None)
         if reading is None:
             return
+        if reading.ok:
+            read_once.append(True)
         if component and reading.ok and not reading.components:
             missing.append(component)  # nothing to wait for: a typo, not "all clear"
             finished.set()
@@ -79,4 +84,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"{primary.name}: all systems operational")
         return 0
     print(f"claude-beacon: not operational after {timeout:g} s", file=sys.stderr)
+    if component and not read_once:
+        print(
+            f"claude-beacon: whether {primary.name} has a component named {component!r} "
+            "could not be checked: its status page was never read",
+            file=sys.stderr,
+        )
     return 3

@@ -17,7 +17,10 @@ def register(
     command = commands.add_parser("watch", parents=[common], help="print events as they happen")
     command.add_argument("--json", action="store_true", help="print one JSON object per event")
     command.add_argument(
-        "--interval", type=positive, metavar="S", help="seconds between polls in every state"
+        "--interval",
+        type=positive("seconds"),
+        metavar="S",
+        help="seconds between polls in every state",
     )
     command.set_defaults(run=run)
 

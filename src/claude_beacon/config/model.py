@@ -92,6 +92,9 @@ class Config:
     """The ``[claude]`` table: your models, other models' incidents, the inference check."""
     path: Path | None = None
     """The file this came from, or ``None`` for the embedded default."""
+    stamp: str = ""
+    """The settings file's path, time and size as read (``store.statuscache.settings_stamp``):
+    the statusline takes a cached answer only for the settings it was written with."""
 
     @property
     def primary(self) -> SourceSpec:

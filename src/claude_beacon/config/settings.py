@@ -10,6 +10,7 @@ import math
 import os
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,6 +39,7 @@ from claude_beacon.core.model import EventKind, SourceSpec
 from claude_beacon.core.providers import kind_for_host
 from claude_beacon.core.schedule import Cadence
 from claude_beacon.store import paths
+from claude_beacon.store.statuscache import settings_stamp
 
 
 def locate(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:
@@ -51,12 +53,13 @@ def locate(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:
 
 def load(explicit: str | os.PathLike[str] | None = None) -> Config:
     path, named = locate(explicit)
+    stamp = settings_stamp(path)  # before reading: an edit meanwhile reads as other settings
     try:
         text = path.read_bytes().decode("utf-8-sig")  # Notepad writes a BOM
     except FileNotFoundError:
         if named:
             raise ConfigError(f"{path}: no such configuration file") from None
-        return Config()
+        return Config(stamp=stamp)
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not a text file (expected UTF-8 TOML)") from None
     except OSError as exc:
@@ -65,7 +68,7 @@ def load(explicit: str | os.PathLike[str] | None = None) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-    return parse(data, path)
+    return replace(parse(data, path), stamp=stamp)
 
 
 def parse(data: Mapping[str, Any], path: Path | None = None) -> Config:

@@ -55,7 +55,7 @@ def standard_sinks(config: Config, record: bool) -> list[Sink]:
     sinks: list[Sink] = [HistorySink(History(paths.history_file()))]
     sinks += [HookSink(argv, config.hook_timeout) for argv in config.hooks]
     sinks += [WebhookSink(hook) for hook in config.webhooks]
-    sinks.append(StatusCacheSink(config.cadence.interval))
+    sinks.append(StatusCacheSink(config.cadence.interval, settings=config.stamp))
     return sinks
 
 

@@ -23,7 +23,7 @@ MAX_CONCURRENCY = 8
 
 def glance(config: Config, fetcher: Fetcher) -> Snapshot:
     """Read every source of ``config`` once, concurrently when there are several."""
-    reader = PageReader(fetcher, config.cadence, random.Random())
+    reader = PageReader(fetcher, config.cadence, random.Random(), once=True)
 
     def read(index: int) -> Reading:
         source = config.sources[index]

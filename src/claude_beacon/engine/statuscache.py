@@ -36,7 +36,9 @@ def fresh_for(interval: float) -> float:
     return max(MIN_FRESH, FRESH_ROUNDS * interval)
 
 
-def status_document(snapshot: Snapshot, interval: float, writer: str) -> dict[str, Any]:
+def status_document(
+    snapshot: Snapshot, interval: float, writer: str, settings: str = ""
+) -> dict[str, Any]:
     """The cache's content for one snapshot: the overall level, a line per watched page (the
     alternatives to Claude left out) and its open incidents and maintenances under way, each
     with the models its title and newest update speak of."""
@@ -62,6 +64,7 @@ def status_document(snapshot: Snapshot, interval: float, writer: str) -> dict[st
         "sources": [_source(r) for r in watched],
         "incidents": items,
         "families": sorted(learned),
+        "settings": settings,
     }
 
 
@@ -98,11 +101,12 @@ def _item(reading: Reading, item: Item, kind: str, learned: set[str]) -> dict[st
 
 
 def write_status_cache(
-    snapshot: Snapshot, interval: float, writer: str, path: Path | None = None
+    snapshot: Snapshot, interval: float, writer: str, path: Path | None = None, settings: str = ""
 ) -> None:
-    """Write the cache for ``snapshot``; one with no reading yet would only erase a better one."""
+    """Write the cache for ``snapshot``, read with the settings ``settings`` stamps
+    (``Config.stamp``); one with no reading yet would only erase a better one."""
     if snapshot.readings:
-        statuscache.write(status_document(snapshot, interval, writer), path)
+        statuscache.write(status_document(snapshot, interval, writer, settings), path)
 
 
 class StatusCacheSink:
@@ -110,12 +114,13 @@ class StatusCacheSink:
 
     name = "statuscache"
 
-    def __init__(self, interval: float, path: Path | None = None) -> None:
+    def __init__(self, interval: float, path: Path | None = None, settings: str = "") -> None:
         self.interval = interval
         self.path = path
+        self.settings = settings
 
     def deliver(self, snapshot: Snapshot, events: Sequence[Event]) -> None:
-        write_status_cache(snapshot, self.interval, "engine", self.path)
+        write_status_cache(snapshot, self.interval, "engine", self.path, self.settings)
 
 
 class PokeWatch:

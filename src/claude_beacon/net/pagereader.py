@@ -72,8 +72,11 @@ class PageReader:
         *,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], datetime] = lambda: datetime.now(UTC),
+        once: bool = False,
     ) -> None:
         self.fetcher = fetcher
+        self.once = once
+        """A one-shot read (``status``): its log never promises a retry that will not come."""
         self.clock = clock
         self.wall = wall
         self._bodies: dict[str, bytes] = {}
@@ -155,7 +158,10 @@ class PageReader:
             retry_after=failure.retry_after if failure else None,
         )
         why = failure.message if failure else "not readable"
-        log.info("%s: %s (%s); trying it again in %.0f s", source.name, redact(url), why, delay)
+        if self.once:
+            log.info("%s: %s could not be read either (%s)", source.name, redact(url), why)
+        else:
+            log.info("%s: %s (%s); trying it again in %.0f s", source.name, redact(url), why, delay)
         return None
 
     def _read_api(self, source: SourceSpec, base: str, path: ReadPath = ReadPath.ALIAS) -> Reading:

@@ -24,6 +24,8 @@ class HistoryReport:
     events: list[PastEvent]
     changes: list[LevelChange]
     uptimes: dict[str, dict[str, list[Uptime]]]
+    interval: float = 120.0
+    """Seconds between polls: the watched time a first figure needs."""
 
 
 def gather(history: History, config: Config, days: float, now: datetime) -> HistoryReport:
@@ -33,6 +35,7 @@ def gather(history: History, config: Config, days: float, now: datetime) -> Hist
         events=history.events(since),
         changes=history.level_changes(since),
         uptimes={s.name: history.uptimes(s.name, now, WINDOWS.values()) for s in config.sources},
+        interval=config.cadence.interval,
     )
 
 
@@ -70,7 +73,18 @@ def as_text(report: HistoryReport) -> str:
         for component, values in per.items():
             figures = " / ".join(percent(u.ratio) for u in values)
             lines.append(f"  {shown(component) or '(overall)'}: {figures}")
+        if not any(u.ratio is not None for values in per.values() for u in values):
+            lines.append(no_figure_yet(report.interval))
     return "\n".join(lines)
+
+
+def no_figure_yet(interval: float) -> str:
+    """Why an uptime has no figure, and when it will: a figure is a share of watched time."""
+    return (
+        "  no figure yet: this machine has not watched the page for any time; the first "
+        f"appears once the tray or `claude-beacon watch` has run for one poll interval "
+        f"({_seconds(interval)})"
+    )
 
 
 def as_json(report: HistoryReport) -> dict[str, Any]:
@@ -147,3 +161,9 @@ def uptime_rows(
         )
         for component, values in sorted(per.items())
     ]
+
+
+def _seconds(value: float) -> str:
+    if value >= 120 and value % 60 == 0:
+        return f"{value / 60:g} min"
+    return f"{value:g} s"

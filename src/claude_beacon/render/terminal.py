@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from claude_beacon.core.model import Event, Item, Level, Snapshot
+from claude_beacon.core.model import Event, Item, Level, Snapshot, SourceSpec
 from claude_beacon.core.text import printable, shown
 from claude_beacon.render import wording
 
@@ -32,6 +33,22 @@ NAME_WIDTH = 60
 """Columns a component's name may take: a longer one is cut, and pads no other line."""
 LINE_LIMIT = 200
 """Characters of any other one field on a line: a title, a status, a message, a link."""
+
+
+def claude_missing(sources: Sequence[SourceSpec]) -> str | None:
+    """The first line of ``status`` when no page watched is Claude's (by its address, or a
+    page named Claude): the product watches something else, and must say so."""
+    from urllib.parse import urlsplit
+
+    from claude_beacon.config.model import CLAUDE_ALIAS, CLAUDE_HOSTS
+
+    claude_hosts = CLAUDE_HOSTS | {urlsplit(CLAUDE_ALIAS).hostname}
+    for source in sources:
+        host = (urlsplit(source.url).hostname or "").rstrip(".").lower()
+        if host in claude_hosts or source.name.strip().casefold() == "claude":
+            return None
+    names = ", ".join(shown(s.name) for s in sources)
+    return f"Claude is not watched, only {names}: `claude-beacon add claude` watches it again"
 
 
 def exit_code(snapshot: Snapshot) -> int:

@@ -26,6 +26,25 @@ def status_json(snapshot: Snapshot) -> dict[str, Any]:
         "checked_at": _iso(snapshot.at),
         "your_models": list(snapshot.your_models),
         "sources": [_reading_json(snapshot, r) for r in snapshot.readings],
+        "error": None,
+        "error_kind": None,
+    }
+
+
+PROBLEM_KINDS = ("usage", "settings", "internal")
+"""Why ``status`` could not check at all: a bad option, a bad or missing settings file, a bug."""
+
+
+def problem_json(kind: str, message: str) -> dict[str, Any]:
+    """``status --json`` when nothing could be checked: the same object, level ``unknown``, no
+    source, and what is wrong in ``error`` (``error_kind`` one of ``PROBLEM_KINDS``)."""
+    return {
+        "level": "unknown",
+        "checked_at": None,
+        "your_models": [],
+        "sources": [],
+        "error": message,
+        "error_kind": kind,
     }
 
 

@@ -7,7 +7,7 @@ imports it on every run. What goes into the document is ``engine.statuscache``'s
 """
 
 # os.path, not pathlib, on purpose: importing pathlib costs every statusline run milliseconds.
-# ruff: noqa: PTH111, PTH117, PTH118
+# ruff: noqa: PTH100, PTH111, PTH116, PTH117, PTH118
 from __future__ import annotations
 
 import json
@@ -42,6 +42,33 @@ def cache_dir() -> str:
     from claude_beacon.store import paths  # macOS and Windows: platformdirs knows best
 
     return str(paths.cache_dir())
+
+
+def settings_file(explicit: str | None = None) -> str:
+    """The settings file a run with ``--config explicit`` reads, absolute, as
+    ``config.settings.locate`` finds it; on Linux without platformdirs, as ``cache_dir``."""
+    named = explicit or os.environ.get("CLAUDE_BEACON_CONFIG")
+    if named:
+        return os.path.abspath(os.path.expanduser(named))
+    if sys.platform.startswith("linux") or "bsd" in sys.platform:
+        configured = os.environ.get("XDG_CONFIG_HOME", "")
+        base = configured if os.path.isabs(configured) else os.path.expanduser("~/.config")
+        return os.path.join(base, "claude-beacon", "config.toml")
+    from claude_beacon.store import paths
+
+    return os.path.abspath(paths.config_file())
+
+
+def settings_stamp(path: str | os.PathLike[str]) -> str:
+    """What ties a cached answer to the settings it was read with: the settings file's path,
+    modification time and size (one stat: the statusline checks it on every run). Any edit,
+    ``add`` or ``remove`` changes it; so does deleting the file."""
+    where = os.path.abspath(path)
+    try:
+        info = os.stat(where)
+    except OSError:
+        return f"{where}|none"
+    return f"{where}|{info.st_mtime_ns}|{info.st_size}"
 
 
 def cache_file() -> str:
