@@ -241,3 +241,17 @@ def test_wait_for_a_component_of_an_unreadable_page_says_it_was_not_checked(
         "claude-beacon: whether Claude has a component named 'Claude Codex' could not be "
         "checked: its status page was never read",
     ]
+
+
+def test_a_plain_http_page_loads_no_ca_bundle(
+    server: StatuspageServer, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``SSL_CERT_FILE`` naming a file that is no bundle at all: a plain-http page never reads
+    it (no TLS context is made before an https address is fetched)."""
+    server.set_summary(payloads.summary())
+    bundle = isolated_home / "not-a-bundle.pem"
+    bundle.write_text("this is no certificate\n")
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    result = cli("status", "--config", str(write_config(isolated_home, server.url)))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Claude: operational")

@@ -76,17 +76,20 @@ class _Body(httpx.SyncByteStream):
 
 
 class DeadlineTransport(httpx.BaseTransport):
-    """``httpx.HTTPTransport``'s work, with every connection opened by ``DeadlineBackend``."""
+    """``httpx.HTTPTransport``'s work, with every connection opened by ``DeadlineBackend``.
+
+    ``context`` may be a function that loads it: a direct transport then calls it at its first
+    ``https`` request, so that a plain-http page (a loopback one) never loads a CA bundle
+    (``SSL_CERT_FILE`` names one on many company machines: some 15 ms at every start)."""
 
     def __init__(
         self,
-        context: ssl.SSLContext,
+        context: ssl.SSLContext | Callable[[], ssl.SSLContext],
         *,
         proxy: str | None = None,
         limits: httpx.Limits = LIMITS,
     ) -> None:
-        common: dict[str, Any] = {
-            "ssl_context": context,
+        self._common: dict[str, Any] = {
             "max_connections": limits.max_connections,
             "max_keepalive_connections": limits.max_keepalive_connections,
             "keepalive_expiry": limits.keepalive_expiry,
@@ -94,25 +97,39 @@ class DeadlineTransport(httpx.BaseTransport):
             "http2": False,
             "network_backend": DeadlineBackend(httpcore.SyncBackend()),
         }
-        self._pool: httpcore.ConnectionPool
+        self._load = context if callable(context) else (lambda: context)
+        self._pools: dict[bool, httpcore.ConnectionPool] = {}
+        """The pool for https (True) and the one for plain http (False), each made when first
+        needed; a proxy's one pool is under both."""
+        self._making = threading.Lock()
         if proxy is None:
-            self._pool = httpcore.ConnectionPool(**common)
             return
+        common = {**self._common, "ssl_context": self._load()}
         url = httpx.URL(proxy)
         where = httpcore.URL(
             scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
         )
         auth = (url.username.encode(), url.password.encode()) if url.username else None
+        pool: httpcore.ConnectionPool
         if url.scheme in ("http", "https"):
-            self._pool = httpcore.HTTPProxy(proxy_url=where, proxy_auth=auth, **common)
+            pool = httpcore.HTTPProxy(proxy_url=where, proxy_auth=auth, **common)
         elif url.scheme in ("socks5", "socks5h"):
             import socksio  # noqa: F401 - httpcore needs it for SOCKS; say so here if missing
 
-            self._pool = httpcore.SOCKSProxy(proxy_url=where, proxy_auth=auth, **common)
+            pool = httpcore.SOCKSProxy(proxy_url=where, proxy_auth=auth, **common)
         else:
             raise ValueError(
                 f"proxy {redact(proxy)}: expected an http, https, socks5 or socks5h proxy"
             )
+        self._pools = {True: pool, False: pool}
+
+    def _pool(self, secure: bool) -> httpcore.ConnectionPool:
+        with self._making:
+            if secure not in self._pools:
+                # A plain-http pool never wraps a socket in TLS: it needs no context at all.
+                context = self._load() if secure else None
+                self._pools[secure] = httpcore.ConnectionPool(ssl_context=context, **self._common)
+            return self._pools[secure]
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.SyncByteStream)
@@ -128,8 +145,9 @@ class DeadlineTransport(httpx.BaseTransport):
             content=request.stream,
             extensions=request.extensions,
         )
+        pool = self._pool(request.url.scheme != "http")
         with _as_httpx_errors():
-            answer = self._pool.handle_request(asked)
+            answer = pool.handle_request(asked)
         return httpx.Response(
             status_code=answer.status,
             headers=answer.headers,
@@ -138,7 +156,10 @@ class DeadlineTransport(httpx.BaseTransport):
         )
 
     def close(self) -> None:
-        self._pool.close()
+        with self._making:
+            pools = {id(p): p for p in self._pools.values()}.values()
+        for pool in pools:
+            pool.close()
 
 
 def client(
@@ -154,7 +175,10 @@ def client(
     A proxy variable that cannot be used (``socks4://``, ``ftp://``) would otherwise stop every
     request: the app says so once and connects directly rather than never polling.
     """
-    context = verify if isinstance(verify, ssl.SSLContext) else _context(verify, trust_env)
+    given = verify
+    context: ssl.SSLContext | Callable[[], ssl.SSLContext] = (
+        given if isinstance(given, ssl.SSLContext) else lambda: _context(given, trust_env)
+    )
     mounts: dict[str, httpx.BaseTransport | None] = {}
     if trust_env:
         for pattern, proxy in environment_proxies(urllib.request.getproxies_environment()).items():
