@@ -1,6 +1,11 @@
 """Start-up of the command line: ``--version``, ``--help`` and ``status``, beside baselines.
 
-    python3 bench/startup.py [--runs 15] [--bytecode] [--keep-ca-env]
+    python3 bench/startup.py [--runs 15] [--from-source [--bytecode] [--keep-ca-env]]
+
+By default claude-beacon is built as a wheel and installed into a fresh venv (``bench/wheel.py``:
+bytecode compiled as pip does), and every figure is printed twice: without ``SSL_CERT_*``, and
+with ``SSL_CERT_FILE`` naming the system's CA bundle, as company machines have it. Both sides run
+on that venv's interpreter. ``--from-source`` times this interpreter's install instead.
 
 Every figure is a median over ``--runs`` fresh processes, run interleaved with its baseline
 (A B A B ...), and printed with the baseline's median and the ratio:
@@ -35,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import wheel  # noqa: E402
 from tests.support import payloads  # noqa: E402
 from tests.support.statuspage_server import StatuspageServer  # noqa: E402
 
@@ -52,7 +58,6 @@ sys.exit(code.get(status["indicator"], 3))
 """
 """Twelve lines: the least a status check can do with the same HTTP client."""
 
-BEACON = [sys.executable, "-m", "claude_beacon"]
 COMMANDS = ("tray", "status", "watch", "doctor", "guide", "history", "wait", "add", "sources")
 
 
@@ -79,48 +84,61 @@ def compare(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--from-source", action="store_true", help="this interpreter's install")
     parser.add_argument("--bytecode", action="store_true", help="time with cached bytecode")
     parser.add_argument("--keep-ca-env", action="store_true", help="keep SSL_CERT_FILE/_DIR")
     args = parser.parse_args()
-    rows = []
     with tempfile.TemporaryDirectory() as home, StatuspageServer() as server:
         env = os.environ | {"HOME": home, "NO_COLOR": "1"}
         env |= {key: f"{home}/{key}" for key in ("XDG_CONFIG_HOME", "XDG_STATE_HOME")}
-        if not args.keep_ca_env:
-            env.pop("SSL_CERT_FILE", None)
-            env.pop("SSL_CERT_DIR", None)
-        if args.bytecode:
-            env.pop("PYTHONDONTWRITEBYTECODE", None)
-            env["PYTHONPYCACHEPREFIX"] = f"{home}/pycache"
-        bare = [sys.executable, "-c", "pass"]
-        for flags in (["--version"], ["--help"]):
-            rows.append(compare(" ".join(flags), BEACON + flags, bare, env, args.runs))
-        for command in COMMANDS:
-            rows.append(
-                compare(f"{command} --help", [*BEACON, command, "--help"], bare, env, args.runs)
-            )
+        if args.from_source:
+            python = sys.executable
+            if not args.keep_ca_env:
+                env.pop("SSL_CERT_FILE", None)
+                env.pop("SSL_CERT_DIR", None)
+            if args.bytecode:
+                env.pop("PYTHONDONTWRITEBYTECODE", None)
+                env["PYTHONPYCACHEPREFIX"] = f"{home}/pycache"
+            cache = "cached bytecode" if args.bytecode else "source compiled at each start"
+            if not args.bytecode and not os.environ.get("PYTHONDONTWRITEBYTECODE"):
+                cache = "bytecode as Python keeps it"
+            certificates = "as the environment names them" if args.keep_ca_env else "no SSL_CERT_*"
+            cases = [(f"{cache}, CAs {certificates}", env)]
+        else:
+            python = str(wheel.install(Path(home)))
+            cases = [(f"wheel install, {name}", case) for name, case in wheel.environments(env)]
         server.set_summary(payloads.summary())
         config = Path(home, "XDG_CONFIG_HOME", "claude-beacon", "config.toml")
         config.parent.mkdir(parents=True)  # where a user's settings are: no --config needed
         config.write_text(f'[[sources]]\nname = "Claude"\nurl = "{server.url}"\n')
-        baseline = [sys.executable, "-c", BASELINE_STATUS, server.url + "/api/v2/summary.json"]
-        for flags in ([], ["--json"]):
-            ours = [*BEACON, "status", *flags]
-            name = " ".join(["status", *flags])
-            rows.append(compare(name, ours, baseline, env, args.runs))
-    cache = "cached bytecode" if args.bytecode else "source compiled at each start"
-    if not args.bytecode and not os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        cache = "bytecode as Python keeps it"
-    machine = f"{platform.machine()}, {os.cpu_count()} CPUs"
-    print(f"machine: {machine}, Python {platform.python_version()}")
-    certificates = "as the environment names them" if args.keep_ca_env else "no SSL_CERT_*"
-    print(f"median of {args.runs} interleaved runs each, {cache}, CAs {certificates}")
-    print(f"{'command':20} {'claude-beacon':>14} {'baseline':>10} {'ratio':>7}  baseline is")
-    for name, ours_s, base_s, what in rows:
-        print(
-            f"{name:20} {ours_s * 1000:11.1f} ms {base_s * 1000:7.1f} ms {ours_s / base_s:6.2f}x"
-            f"  {what}"
-        )
+        machine = f"{platform.machine()}, {os.cpu_count()} CPUs"
+        print(f"machine: {machine}, Python {platform.python_version()}")
+        for title, case in cases:
+            rows = measure_all(python, server.url, case, args.runs)
+            print(f"\nmedian of {args.runs} interleaved runs each, {title}")
+            print(
+                f"{'command':20} {'claude-beacon':>14} {'baseline':>10} {'ratio':>7}  baseline is"
+            )
+            for name, ours_s, base_s, what in rows:
+                print(
+                    f"{name:20} {ours_s * 1000:11.1f} ms {base_s * 1000:7.1f} ms"
+                    f" {ours_s / base_s:6.2f}x  {what}"
+                )
+
+
+def measure_all(
+    python: str, url: str, env: dict[str, str], runs: int
+) -> list[tuple[str, float, float, str]]:
+    beacon = [python, "-m", "claude_beacon"]
+    bare = [python, "-c", "pass"]
+    rows = [compare(" ".join(f), beacon + f, bare, env, runs) for f in (["--version"], ["--help"])]
+    for command in COMMANDS:
+        rows.append(compare(f"{command} --help", [*beacon, command, "--help"], bare, env, runs))
+    baseline = [python, "-c", BASELINE_STATUS, url + "/api/v2/summary.json"]
+    for flags in ([], ["--json"]):
+        name = " ".join(["status", *flags])
+        rows.append(compare(name, [*beacon, "status", *flags], baseline, env, runs))
+    return rows
 
 
 if __name__ == "__main__":

@@ -5,7 +5,12 @@ little more than the interpreter's start: the target is at most 3x ``python -c p
 interleaved (A B A B ...) so that the machine's load falls on both alike; each figure is the
 median wall time.
 
-    python3 bench/statusline.py [--runs 41]
+    python3 bench/statusline.py [--runs 41] [--from-source]
+
+By default claude-beacon is built as a wheel and installed into a fresh venv (``bench/wheel.py``:
+bytecode compiled as pip does; target at most 2.5x), and each case is timed twice: without
+``SSL_CERT_*``, and with ``SSL_CERT_FILE`` naming a CA bundle, as company machines have it.
+``--from-source`` times this interpreter's install instead.
 
 Three cases, each against a warm cache in a temporary home (no network, no refresh started):
 ``plain`` (no stdin, as tmux or a prompt runs it), ``claude-code`` (Claude Code's JSON on stdin
@@ -28,10 +33,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
 
+from bench import wheel  # noqa: E402
 from claude_beacon.store import statuscache  # noqa: E402
-
-ENTRY = shutil.which("claude-beacon", path=str(Path(sys.executable).parent)) or ""
 
 
 def cache(incidents: list[dict[str, object]]) -> dict[str, object]:
@@ -44,6 +49,8 @@ def cache(incidents: list[dict[str, object]]) -> dict[str, object]:
         "sources": [{"name": "Claude", "level": "operational", "ok": True, "summary": "ok"}],
         "incidents": incidents,
         "families": [],
+        # the settings the statusline will read (none in this home): else it refreshes
+        "settings": statuscache.settings_stamp(statuscache.settings_file()),
     }
 
 
@@ -73,14 +80,15 @@ def timed(argv: list[str], stdin: bytes | None, env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-def measure(runs: int, stdin: bytes | None, env: dict[str, str]) -> tuple[float, float]:
+def measure(
+    python: str, runs: int, stdin: bytes | None, env: dict[str, str]
+) -> tuple[float, float]:
     bare, line = [], []
-    command = (
-        [ENTRY, "statusline"] if ENTRY else [sys.executable, "-m", "claude_beacon", "statusline"]
-    )
-    timed(command, stdin, env)  # writes the bytecode
+    entry = shutil.which("claude-beacon", path=str(Path(python).parent))
+    command = [entry, "statusline"] if entry else [python, "-m", "claude_beacon", "statusline"]
+    timed(command, stdin, env)  # writes the bytecode where none was compiled
     for _ in range(runs):
-        bare.append(timed([sys.executable, "-c", "pass"], None, env))
+        bare.append(timed([python, "-c", "pass"], None, env))
         line.append(timed(command, stdin, env))
     return statistics.median(bare), statistics.median(line)
 
@@ -88,14 +96,25 @@ def measure(runs: int, stdin: bytes | None, env: dict[str, str]) -> tuple[float,
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--runs", type=int, default=41)
-    runs = max(21, options.parse_args().runs)
+    options.add_argument("--from-source", action="store_true", help="this interpreter's install")
+    given = options.parse_args()
+    runs = max(21, given.runs)
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
         env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache")}
+        env["XDG_CONFIG_HOME"] = str(home / ".config")
+        env.pop("CLAUDE_BEACON_CONFIG", None)
+        os.environ.clear()
         os.environ.update(env)
-        # As installed: bytecode cached (pip compiles on install), here under a private prefix.
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = str(home / "pycache")
+        if given.from_source:
+            python = sys.executable
+            # As installed: bytecode cached (pip compiles on install), under a private prefix.
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(home / "pycache")
+            cases = [("this install", env)]
+        else:
+            python = str(wheel.install(home / "install"))
+            cases = [(f"wheel install, {name}", case) for name, case in wheel.environments(env)]
         transcript = home / "session.jsonl"
         entry = {"type": "assistant", "message": {"content": [{"type": "text", "text": "x" * 500}]}}
         transcript.write_text((json.dumps(entry) + "\n") * 3500)
@@ -107,18 +126,19 @@ def main() -> None:
                 "workspace": {"current_dir": str(home), "project_dir": str(home)},
             }
         ).encode()
-        print(f"{runs} runs each, interleaved; {sys.executable}; command: {ENTRY or '-m'}")
-        for name, incidents, stdin in (
-            ("plain", [], None),
-            ("claude-code", [], claude_code),
-            ("incident", [INCIDENT], claude_code),
-        ):
-            statuscache.write(cache(incidents))
-            bare, line = measure(runs, stdin, env)
-            print(
-                f"{name:12} python -c pass {bare * 1000:6.1f} ms   statusline {line * 1000:6.1f} ms"
-                f"   ratio {line / bare:.2f}x"
-            )
+        for title, case in cases:
+            print(f"\n{runs} runs each, interleaved; {python}; {title}")
+            for name, incidents, stdin in (
+                ("plain", [], None),
+                ("claude-code", [], claude_code),
+                ("incident", [INCIDENT], claude_code),
+            ):
+                statuscache.write(cache(incidents))
+                bare, line = measure(python, runs, stdin, case)
+                print(
+                    f"{name:12} python -c pass {bare * 1000:6.1f} ms"
+                    f"   statusline {line * 1000:6.1f} ms   ratio {line / bare:.2f}x"
+                )
 
 
 if __name__ == "__main__":
