@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import wheel  # noqa: E402
+
 from tests.support import payloads  # noqa: E402
 from tests.support.statuspage_server import StatuspageServer  # noqa: E402
 

@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 from bench import wheel  # noqa: E402
+
 from claude_beacon.store import statuscache  # noqa: E402
 
 
