@@ -81,9 +81,10 @@ class FakeServer:
                 self._send(new_method_return(message, "as", (self.capabilities,)))
             elif member == "Notify":
                 record = dict(zip(KEYS, message.body, strict=True))
-                self.calls.append(record)
                 number = record["replaces_id"] or next(self._ids)
                 self._send(new_method_return(message, "u", (number,)))
+                # recorded once answered: a signal a test sends for it then follows the reply
+                self.calls.append(record)
 
     def emit(self, name: str, signature: str, body: tuple[Any, ...]) -> None:
         self._send(new_signal(EMITTER, name, signature, body))

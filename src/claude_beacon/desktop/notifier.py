@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from claude_beacon.core import outbox
 from claude_beacon.core.alerts import NotifyRules, OtherModels, quiet, should_notify
 from claude_beacon.core.impact import switch_hint
 from claude_beacon.core.model import Event, Level, Snapshot, SourceSpec
@@ -26,6 +27,11 @@ from claude_beacon.store.state import StateStore
 log = logging.getLogger(__name__)
 APP_NAME = "claude-beacon"
 BURST_SIZE = 3
+SHOWN = "notifications_shown"
+"""State setting: the ids of the events last handed to the notification service.
+
+Written just before each notification goes out, so that an event offered again after a crash
+(its acceptance was never saved) does not pop a second bubble, whatever the backend."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +92,42 @@ class NotificationSink:
                 self.other_models,
             )
         ]
-        for notice in compose(told, self.other_models, switch_hint(snapshot)):
-            self._show(notice)
+        shown = _shown(self.store.setting(SHOWN))
+        again = [e for e in told if e.id in shown]
+        if again:
+            log.info("%d event(s) already shown before a restart: not shown twice", len(again))
+        fresh = [e for e in told if e.id not in shown]
+        advice = switch_hint(snapshot)
+        # one bubble per event, or one summary for a burst: compose decides by the group's size
+        groups = [[e] for e in fresh] if len(fresh) < BURST_SIZE else [fresh]
+        for group in groups:
+            (notice,) = compose(group, self.other_models, advice)
+            self._show_once(notice, frozenset(e.id for e in group))
 
     def close(self) -> None:
         """Let the notification service's connection go (the dispatcher calls this at stop)."""
         close = getattr(self.send, "close", None)
         if callable(close):
             close()
+
+    def _show_once(self, notice: Notice, ids: frozenset[str]) -> None:
+        """Note the events as shown just before they go out: a crash after this costs the
+        bubble's acceptance, never a second bubble. A send that fails takes the note back."""
+        prepare = getattr(self.send, "prepare", None)
+        if callable(prepare):
+            prepare()  # connect and learn the service first: its absence is not "shown"
+        self._note(ids, add=True)
+        try:
+            self._show(notice)
+        except Exception:
+            self._note(ids, add=False)
+            raise
+
+    def _note(self, ids: frozenset[str], *, add: bool) -> None:
+        shown = [i for i in _shown(self.store.setting(SHOWN)) if i not in ids]
+        if add:
+            shown = [*shown, *sorted(ids)][-outbox.LIMIT :]
+        self.store.set_setting(SHOWN, shown or None)
 
     def _show(self, notice: Notice) -> None:
         before = self.problem
@@ -139,6 +173,11 @@ def compose(
     return [Notice(title, body, "", level, hushed)]
 
 
+def _shown(raw: object) -> list[str]:
+    """The saved ids of events shown; anything else in the setting is ignored."""
+    return [str(i) for i in raw if isinstance(i, str)] if isinstance(raw, list) else []
+
+
 TITLE_LIMIT = 100
 """Characters of a notification's title."""
 BODY_LINE_LIMIT = 300
@@ -175,6 +214,10 @@ class _DBusSend:
         from claude_beacon.desktop.dbusnotify import DBusNotifier
 
         self.notifier = DBusNotifier(on_action=on_action)
+
+    def prepare(self) -> None:
+        """Connect and ask the server what it supports: raises where there is none."""
+        _ = self.notifier.capabilities
 
     def __call__(self, notice: Notice) -> None:
         # Urgency follows the level; maintenance's is the low one, right for a quiet notice too.
