@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from statistics import median
 from typing import Any
 
 from claude_beacon.core.modelids import display_name
@@ -293,6 +292,14 @@ def _untagged(text: object) -> str:
 
 def _distinct(posts: Sequence[Post]) -> list[Post]:
     return list({p.id: p for p in posts}.values())
+
+
+def median(values: Sequence[int]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return (
+        float(ordered[middle]) if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    )
 
 
 def _floor_hour(moment: datetime) -> datetime:
