@@ -173,8 +173,9 @@ def record(
 ) -> Baseline:
     """Fold one reading into the baseline: each whole hour the reading covered gets its count.
 
-    A count only grows (two processes reading the same hour agree on the larger), and hours
-    older than ``KEEP`` are dropped."""
+    An hour is counted once it is wholly before the last hour (``WINDOW``), so that a spike
+    being measured is never its own usual; a count only grows (two processes reading the same
+    hour agree on the larger), and hours older than ``KEEP`` are dropped."""
     kept: Baseline = {
         name: {h: n for h, n in hours.items() if _hour_start(h) >= now - KEEP}
         for name, hours in baseline.items()
@@ -184,7 +185,7 @@ def record(
     if start < covered_from:
         start += timedelta(hours=1)
     start = max(start, _floor_hour(now - KEEP))
-    while start + timedelta(hours=1) <= now:
+    while start + timedelta(hours=1) <= now - WINDOW:
         key = f"{start:%Y-%m-%dT%H}"
         count = sum(1 for p in posts if p.outage and start <= p.created < start + WINDOW)
         hours[key] = max(hours.get(key, 0), count)
