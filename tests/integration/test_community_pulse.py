@@ -127,3 +127,23 @@ def test_a_quiet_hour_malformed_json_and_an_html_page_tell_nothing(
     assert code == 0, stderr
     assert events == []
     assert "Traceback" not in stderr
+
+
+def test_doctor_reports_the_spike_with_its_kind_and_hostile_titles_stay_inert(
+    server: StatuspageServer, isolated_home: Path
+) -> None:
+    server.set_summary(payloads.summary())
+    server.set("/v1/models", Reply(status=200, body=b'{"data": []}'))
+    server.set("/generate_204", Reply(status=204))
+    server.set(HACKERNEWS, recent("hackernews-spike.json"))
+    server.set(REDDIT, recent("reddit-hostile.json"))
+    config = write_config(isolated_home, server.url, community_config(server.url))
+    report = json.loads(cli("doctor", "--json", "--config", str(config)).stdout)
+    assert report["verdict"]["finding"] == "community_spike"
+    assert report["verdict"]["level"] == "operational"  # never red on its own
+    assert report["community"]["kind"] == "community_spike"
+    assert report["community"]["models"][0]["model"] == "opus-4.8"
+    text = cli("doctor", "--config", str(config))
+    assert "Community (spike): community: 18 outage posts in the last hour" in text.stdout
+    assert "\x1b" not in text.stdout and "\u202e" not in text.stdout and "\r" not in text.stdout
+    assert "https://news.ycombinator.com/item?id=" in text.stdout

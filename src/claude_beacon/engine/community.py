@@ -99,3 +99,17 @@ class CommunityWatch:
             self._posts[source] = answer.posts
         covered = answer.covered_from or now
         return interval, record(baseline, source, self._posts.get(source, ()), now, covered)
+
+
+def read_once(config: Config, client: httpx.Client | None = None) -> Pulse | None:
+    """One round for ``doctor`` and ``guide``, or ``None`` when the source is off.
+
+    Its baseline is its own (``community-once.json``): a one-off command never writes the
+    state a running tray or ``watch`` keeps, and the listing's own earlier hours teach it."""
+    if not config.community.enabled:
+        return None
+    from claude_beacon.store import paths
+
+    watch = CommunityWatch(config, StateStore(paths.state_dir() / "community-once.json"), client)
+    watch.run_once()
+    return watch.pulse
