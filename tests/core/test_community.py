@@ -105,3 +105,17 @@ def test_the_state_baseline_is_untrusted() -> None:
     raw = {REDDIT: {"2026-12-07T18": 3, "x": "many", "2026-12-07T19": True}, "evil": {"a": 1}}
     assert baseline_from(raw) == {REDDIT: {"2026-12-07T18": 3}}
     assert baseline_from(["not", "a", "table"]) == {}
+
+
+def test_a_spike_is_not_notified_unless_asked_for_while_the_early_warning_is() -> None:
+    from claude_beacon.core.alerts import NotifyRules, should_notify
+    from claude_beacon.core.model import Event, EventKind
+
+    found = pulse({HACKERNEWS: parse_hackernews(read("hackernews-spike.json"))}, {}, AS_OF)
+    spike = Event(EventKind.COMMUNITY_SPIKE, "Community", "community", "spike", found.summary)
+    warning = Event(EventKind.EARLY_WARNING, "Claude", "https://status.claude.com", "ew", "x")
+    rules = NotifyRules()
+    assert not should_notify(spike, None, rules, {}, None, AS_OF)
+    assert should_notify(warning, None, rules, {}, None, AS_OF)
+    asked = NotifyRules(kinds=frozenset({EventKind.COMMUNITY_SPIKE}))
+    assert should_notify(spike, None, asked, {}, None, AS_OF)
