@@ -109,8 +109,8 @@ def test_bad_settings_name_file_key_and_expectation(tmp_path: Path, text: str, w
         ),
         (
             "colour = 'red'",
-            "colour: unknown setting (known: claude, diagnostics, fast_interval, hooks, interval,"
-            " notifications, sources)",
+            "colour: unknown setting (known: claude, community, diagnostics, fast_interval, hooks,"
+            " interval, notifications, sources)",
         ),
     ],
 )

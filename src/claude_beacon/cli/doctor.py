@@ -25,18 +25,22 @@ def run(args: argparse.Namespace) -> int:
     from claude_beacon.cli.checks import check_everything
     from claude_beacon.cli.terminal import write_out
     from claude_beacon.config.settings import load
+    from claude_beacon.core.community import corroborate
     from claude_beacon.core.verdict import ProbeMemory, judge, remember
+    from claude_beacon.engine.community import read_once
     from claude_beacon.render import doctor, terminal
 
     config = load(args.config)
     snapshot, probes, fetcher = check_everything(config)
-    fetcher.close()
-    verdict = judge(snapshot, probes, remember(ProbeMemory(), probes))
+    with fetcher:
+        pulse = read_once(config, fetcher.client)
+    verdict = corroborate(judge(snapshot, probes, remember(ProbeMemory(), probes)), pulse)
     tray = tray_report()
     if args.json:
-        write_out(json.dumps(doctor.as_json(config, snapshot, probes, verdict, tray), indent=2))
+        report = doctor.as_json(config, snapshot, probes, verdict, tray, pulse)
+        write_out(json.dumps(report, indent=2))
     else:
-        write_out(doctor.as_text(config, snapshot, probes, verdict, tray))
+        write_out(doctor.as_text(config, snapshot, probes, verdict, tray, pulse))
     return terminal.exit_code(snapshot)
 
 

@@ -19,8 +19,10 @@ def run(args: argparse.Namespace) -> int:
 
     from claude_beacon.cli.checks import check_everything
     from claude_beacon.config.settings import load
+    from claude_beacon.core.community import corroborate
     from claude_beacon.core.verdict import ProbeMemory, judge, remember
     from claude_beacon.engine import diagnostics
+    from claude_beacon.engine.community import read_once
     from claude_beacon.render import guide, local_history
     from claude_beacon.store import paths
     from claude_beacon.store.history import History
@@ -28,12 +30,13 @@ def run(args: argparse.Namespace) -> int:
     config = load(args.config)
     snapshot, probes, fetcher = check_everything(config)
     with fetcher:
-        verdict = judge(snapshot, probes, remember(ProbeMemory(), probes))
+        pulse = read_once(config, fetcher.client)
+        verdict = corroborate(judge(snapshot, probes, remember(ProbeMemory(), probes)), pulse)
         rows = local_history.uptime_rows(
             History(paths.history_file()), config.primary.name, snapshot.at
         )
         incidents = diagnostics.recent_incidents(fetcher, config)
-        page = guide.render(snapshot, verdict, probes, incidents, uptime=rows)
+        page = guide.render(snapshot, verdict, probes, incidents, uptime=rows, community=pulse)
     try:
         path = guide.write(page)
     except OSError as exc:

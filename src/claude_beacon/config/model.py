@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from claude_beacon.config.claudetable import ClaudeSettings
+from claude_beacon.config.community import CommunitySettings
 from claude_beacon.core.alerts import DEFAULT_KINDS, NotifyRules
 from claude_beacon.core.model import EventKind, SourceSpec, primary_of
 from claude_beacon.core.providers import PROVIDERS
@@ -90,6 +91,8 @@ class Config:
     webhooks: tuple[Webhook, ...] = ()
     claude: ClaudeSettings = field(default_factory=ClaudeSettings)
     """The ``[claude]`` table: your models, other models' incidents, the inference check."""
+    community: CommunitySettings = field(default_factory=CommunitySettings)
+    """The ``[community]`` table: the opt-in community pulse."""
     path: Path | None = None
     """The file this came from, or ``None`` for the embedded default."""
     stamp: str = ""

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from claude_beacon.config.claudetable import ClaudeSettings, ClaudeTableError, parse_claude
+from claude_beacon.config.community import CommunitySettings, CommunityTableError, parse_community
 from claude_beacon.config.model import (
     CLAUDE,
     CLAUDE_ALIAS,
@@ -74,7 +75,7 @@ def load(explicit: str | os.PathLike[str] | None = None) -> Config:
 def parse(data: Mapping[str, Any], path: Path | None = None) -> Config:
     where = str(path) if path else "configuration"
     known = {"interval", "fast_interval", "sources", "notifications", "diagnostics", "hooks"}
-    known.add("claude")
+    known |= {"claude", "community"}
     _refuse_unknown(data, known, f"{where}: ")
     sources = tuple(
         _source(row, f"sources[{n}]", where) for n, row in enumerate(_sources(data, where))
@@ -92,6 +93,7 @@ def parse(data: Mapping[str, Any], path: Path | None = None) -> Config:
         hook_timeout=_seconds(_table(data, "hooks"), "timeout", 10.0, f"{where}: hooks", 600),
         webhooks=_webhooks(_table(data, "hooks").get("webhooks", []), where),
         claude=_claude(data.get("claude", {}), where),
+        community=_community(data.get("community", {}), where),
         path=path,
     )
 
@@ -269,6 +271,13 @@ def _claude(table: Any, where: str) -> ClaudeSettings:
     try:
         return parse_claude(table)
     except ClaudeTableError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def _community(table: Any, where: str) -> CommunitySettings:
+    try:
+        return parse_community(table)
+    except CommunityTableError as exc:
         raise ConfigError(f"{where}: {exc}") from None
 
 

@@ -47,8 +47,9 @@ INCIDENT_KINDS = frozenset(
 ALWAYS_OUTAGES = frozenset(
     {EventKind.SOURCE_DOWN, EventKind.SOURCE_RECOVERED, EventKind.EARLY_WARNING}
 )
-DEFAULT_KINDS = frozenset(EventKind) - {EventKind.COMPONENT_CHANGED}
-"""A component change always comes with an incident or maintenance: shown only when asked for."""
+DEFAULT_KINDS = frozenset(EventKind) - {EventKind.COMPONENT_CHANGED, EventKind.COMMUNITY_SPIKE}
+"""A component change always comes with an incident or maintenance, and the community's pulse
+never interrupts on its own: shown only when asked for."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -322,6 +322,8 @@ class EventKind(Enum):
     SOURCE_RECOVERED = "source_recovered"
     EARLY_WARNING = "early_warning"
     """Claude fails from here while its status page is green: raised by the diagnostics."""
+    COMMUNITY_SPIKE = "community_spike"
+    """Many more public posts than usual speak of an outage: shown and recorded, not notified."""
 
 
 @dataclass(frozen=True, slots=True)

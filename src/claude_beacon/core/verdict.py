@@ -71,6 +71,8 @@ class Finding(Enum):
     PAGE_UNREADABLE = "page_unreadable"
     GATEWAY_DOWN = "gateway_down"
     """The gateway in ``ANTHROPIC_BASE_URL`` fails: Anthropic's page cannot speak for it."""
+    COMMUNITY_SPIKE = "community_spike"
+    """All looks good, but the community reports an outage (``core.community.corroborate``)."""
 
 
 LOCAL = frozenset(

@@ -15,9 +15,11 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from claude_beacon.config.settings import Config
-from claude_beacon.core.model import Event, EventKind, FailureKind, Snapshot
+from claude_beacon.core.community import Pulse, corroborate
+from claude_beacon.core.model import Event, EventKind, FailureKind, Level, Snapshot
 from claude_beacon.core.probes import ProbeResult
 from claude_beacon.core.verdict import Finding, Verdict
+from claude_beacon.engine.community import CommunityWatch
 from claude_beacon.engine.diagnostics import Diagnostics
 from claude_beacon.engine.dispatch import Dispatcher, Sink
 from claude_beacon.engine.hooks import HookSink
@@ -34,6 +36,11 @@ from claude_beacon.store.state import StateStore
 log = logging.getLogger(__name__)
 EARLY_WARNING_SINCE = "early_warning_since"
 """State setting: when the early warning now in force began, so a restart does not repeat it."""
+OTHERS_TOLD = "early_warning_others_told"
+"""State setting: the early warning in force has said that others see it too."""
+SPIKE_SINCE = "community_spike_since"
+"""State setting: when the community spike now in force was told."""
+OTHERS = "others see it too"
 
 Listener = Callable[[Snapshot], None]
 
@@ -86,6 +93,17 @@ class Engine:
             client = self.poller.fetcher.client  # bounded by the total deadline, closed on stop
             check = InferenceCheck(config, self.store, lambda: self.snapshot, self.tell, client)
             self.poller.add_job("inference", check)
+        self.community: CommunityWatch | None = None
+        if probes and config.community.enabled:
+            self.community = CommunityWatch(
+                config,
+                self.store,
+                self.poller.fetcher.client,
+                self.poller.fetcher.stop,
+                on_pulse=self._pulse,
+            )
+            self.poller.add_job("community", self.community)
+        self._warning = threading.Lock()
         if outputs.record:  # a statusline that saw Claude Code's API errors asks for a look now
             self.poller.add_job("poke", PokeWatch(self.check_now))
         self._publishing = threading.Lock()
@@ -96,7 +114,8 @@ class Engine:
         return self.poller.snapshot
 
     def verdict(self, snapshot: Snapshot | None = None) -> Verdict:
-        return self.diagnostics.verdict(snapshot or self.snapshot)
+        verdict = self.diagnostics.verdict(snapshot or self.snapshot)
+        return corroborate(verdict, self.community.pulse if self.community else None)
 
     def start(self) -> threading.Thread:
         """Tell each sink what it was still owed, then start polling; returns the poll thread."""
@@ -131,15 +150,38 @@ class Engine:
         snapshot = self.snapshot
         verdict = self.verdict(snapshot)
         early = verdict.finding is Finding.EARLY_WARNING
-        warned = self.store.setting(EARLY_WARNING_SINCE) is not None
-        if early and not warned:
-            event = early_warning_event(verdict, self.config, datetime.now(UTC))
-            self.store.set_setting(EARLY_WARNING_SINCE, event.at.isoformat() if event.at else "")
-            self.tell([event])
-        elif not early and warned:
-            self.store.set_setting(EARLY_WARNING_SINCE, None)
+        with self._warning:
+            warned = self.store.setting(EARLY_WARNING_SINCE) is not None
+            if early and not warned:
+                event = early_warning_event(verdict, self.config, datetime.now(UTC))
+                at = event.at.isoformat() if event.at else ""
+                self.store.set_setting(EARLY_WARNING_SINCE, at)
+                self.store.set_setting(OTHERS_TOLD, True if OTHERS in verdict.headline else None)
+                self.tell([event])
+            elif not early and warned:
+                self.store.set_setting(EARLY_WARNING_SINCE, None)
+                self.store.set_setting(OTHERS_TOLD, None)
         self._poll_page_if_it_answers(snapshot, results)
         self.on_snapshot(snapshot)
+
+    def _pulse(self, pulse: Pulse) -> None:
+        """After each community round: a spike's start, told once (shown, not notified by
+        default); during an early warning already told, once, that others see it too."""
+        now = datetime.now(UTC)
+        with self._warning:
+            told = self.store.setting(SPIKE_SINCE) is not None
+            events = []
+            if pulse.spike and not told:
+                self.store.set_setting(SPIKE_SINCE, now.isoformat())
+                events.append(community_event(pulse, now))
+            elif not pulse.spike and told:
+                self.store.set_setting(SPIKE_SINCE, None)
+            warned = self.store.setting(EARLY_WARNING_SINCE) is not None
+            if pulse.spike and warned and self.store.setting(OTHERS_TOLD) is None:
+                self.store.set_setting(OTHERS_TOLD, True)
+                events.append(others_event(pulse, self.verdict(), self.config, now))
+            if events:
+                self.tell(events)
 
     def _poll_page_if_it_answers(self, snapshot: Snapshot, results: Sequence[ProbeResult]) -> None:
         """A page shown as unreadable whose host answers a check is read again at once,
@@ -171,4 +213,38 @@ def early_warning_event(verdict: Verdict, config: Config, now: datetime) -> Even
         level=verdict.level,
         url=primary.url,
         at=now,
+    )
+
+
+def community_event(pulse: Pulse, now: datetime) -> Event:
+    """The spike as an event: its summary and links to the newest posts."""
+    links = "\n".join(f"{p.title} {p.url}" for p in pulse.posts[:5])
+    return Event(
+        EventKind.COMMUNITY_SPIKE,
+        "Community",
+        "community",
+        "community-spike",
+        pulse.summary,
+        links,
+        level=Level.OPERATIONAL,
+        url=pulse.posts[0].url if pulse.posts else None,
+        at=now,
+        models=tuple(m for m, _n in pulse.models),
+    )
+
+
+def others_event(pulse: Pulse, verdict: Verdict, config: Config, now: datetime) -> Event:
+    """The early warning in force, strengthened: the community reports it too."""
+    primary = config.primary
+    return Event(
+        EventKind.EARLY_WARNING,
+        primary.name,
+        primary.key,
+        "early-warning:community",
+        f"The API fails from here and {OTHERS}: {pulse.summary}",
+        verdict.advice,
+        level=verdict.level,
+        url=pulse.posts[0].url if pulse.posts else primary.url,
+        at=now,
+        models=tuple(m for m, _n in pulse.models),
     )

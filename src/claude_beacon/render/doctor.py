@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from claude_beacon import __version__
 from claude_beacon.config.settings import Config
+from claude_beacon.core.community import Pulse
 from claude_beacon.core.model import Snapshot
 from claude_beacon.core.probes import ProbeResult
 from claude_beacon.core.serving import Serving, serving, serving_note
@@ -23,6 +24,7 @@ from claude_beacon.core.text import printable, shown
 from claude_beacon.core.verdict import Verdict
 from claude_beacon.net import trust
 from claude_beacon.render import terminal, wire
+from claude_beacon.render.community import community_json, community_lines
 from claude_beacon.render.probes import failed, ms, outcome, steps
 
 PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
@@ -64,6 +66,7 @@ def as_json(
     probes: Sequence[ProbeResult],
     verdict: Verdict,
     tray: TrayReport | None = None,
+    community: Pulse | None = None,
 ) -> dict[str, Any]:
     return {
         "verdict": {
@@ -76,6 +79,7 @@ def as_json(
         "tray": {"backend": tray.backend, "reason": tray.reason} if tray else None,
         "status": wire.status_json(snapshot),
         "probes": [_probe_json(p) for p in probes],
+        "community": community_json(community),
     }
 
 
@@ -85,6 +89,7 @@ def as_text(
     probes: Sequence[ProbeResult],
     verdict: Verdict,
     tray: TrayReport | None = None,
+    community: Pulse | None = None,
 ) -> str:
     env = environment(config)
     lines = [
@@ -114,6 +119,7 @@ def as_text(
         lines.append(f"  {label:<{width}}  {outcome(probe)}")
         if timings := _timings(probe):  # a check that failed before any step has none
             lines.append(f"  {'':<{width}}  {timings}")
+    lines += community_lines(community)
     return printable("\n".join(lines), newlines=True)
 
 

@@ -23,6 +23,7 @@ import jinja2
 from markupsafe import Markup
 
 from claude_beacon import __version__
+from claude_beacon.core.community import Pulse
 from claude_beacon.core.impact import model_notes
 from claude_beacon.core.model import Item, Level, Reading, Snapshot
 from claude_beacon.core.modelids import display_name
@@ -125,6 +126,7 @@ def render(
     history: Sequence[Item] = (),
     now: datetime | None = None,
     uptime: Sequence[UptimeRow] = (),
+    community: Pulse | None = None,
 ) -> str:
     environment = jinja2.Environment(
         loader=jinja2.FunctionLoader(_template),
@@ -158,6 +160,7 @@ def render(
             }
             for row in uptime
         ],
+        "community": _community(community),
         "checklist": checklist(source_url or "https://status.claude.com"),
         "script": Markup(SCRIPT),  # our own constant, allowed by its hash
         "script_hash": base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode(),
@@ -275,3 +278,15 @@ def _name(text: str) -> str:
 def _probe(probe: ProbeResult) -> dict[str, str]:
     timings = {name.lower(): ms(value) for name, value in steps(probe)}
     return {"name": probe.name, "result": outcome(probe), **timings}
+
+
+def _community(pulse: Pulse | None) -> dict[str, Any] | None:
+    """The community's pulse: its summary and the posts, linked only where ``https:``."""
+    if pulse is None:
+        return None
+    return {
+        "kind": "community_spike" if pulse.spike else "community_quiet",
+        "summary": pulse.summary,
+        "unavailable": [(s, wording.trim(w, 200)) for s, w in pulse.unavailable],
+        "posts": [{"title": _name(p.title), "url": safe_url(p.url) or ""} for p in pulse.posts],
+    }

@@ -27,6 +27,7 @@ WHAT_HAPPENED = {
     EventKind.SOURCE_DOWN: "status page unreachable",
     EventKind.SOURCE_RECOVERED: "status page reachable again",
     EventKind.EARLY_WARNING: "problem seen from here",
+    EventKind.COMMUNITY_SPIKE: "community reports an outage",
 }
 
 
