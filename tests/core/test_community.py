@@ -8,16 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from claude_beacon.core.community import (
+from claude_beacon.core.community import baseline_from, corroborate, pulse, record
+from claude_beacon.core.communityposts import (
     HACKERNEWS,
     REDDIT,
     CommunityPayloadError,
-    baseline_from,
-    corroborate,
     parse_hackernews,
     parse_reddit,
-    pulse,
-    record,
 )
 from claude_beacon.core.model import Level
 from claude_beacon.core.verdict import Finding, Verdict

@@ -6,7 +6,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from claude_beacon.core.community import REDDIT, parse_reddit, pulse
+from claude_beacon.core.community import pulse
+from claude_beacon.core.communityposts import REDDIT, parse_reddit
 from claude_beacon.core.model import Snapshot, SourceSpec
 from claude_beacon.core.statuspage import parse_summary
 from claude_beacon.core.verdict import judge

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from claude_beacon.core.community import HACKERNEWS, REDDIT, SOURCES
+from claude_beacon.core.communityposts import HACKERNEWS, REDDIT, SOURCES
 
 MIN_INTERVAL = 300.0
 """No community endpoint is asked more often than every five minutes (loopback excepted)."""

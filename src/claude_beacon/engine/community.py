@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 import httpx
 
 from claude_beacon.config.settings import Config
-from claude_beacon.core.community import Post, Pulse, baseline_from, pulse, record
+from claude_beacon.core.community import Pulse, baseline_from, pulse, record
+from claude_beacon.core.communityposts import Post
 from claude_beacon.core.model import FailureKind
 from claude_beacon.net import community
 from claude_beacon.net.fetcher import Fetcher

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from claude_beacon.core.community import (
+from claude_beacon.core.communityposts import (
     HACKERNEWS,
     CommunityPayloadError,
     Post,
