@@ -219,3 +219,26 @@ def test_a_file_two_processes_wrote_before_is_cleaned_up_once(tmp_path: Path) ->
     assert len(store.events(DAY)) == 1  # the old row counts as that incident's
     store.close()
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone() == (1,)
+
+
+def test_an_unchanged_poll_soon_after_a_write_touches_no_file(tmp_path: Path) -> None:
+    """An idle app costs the disk nothing: polls every 10 s write every two minutes, or at once
+    when a level changes, and the watched time and the change's moment stay right."""
+    path = tmp_path / "history.sqlite3"
+    store = History(path)
+    store.record(snapshot(DAY))
+    written = path.stat()
+    for second in range(10, 120, 10):
+        store.record(snapshot(DAY + timedelta(seconds=second)))
+    assert (path.stat().st_mtime_ns, path.stat().st_size) == (written.st_mtime_ns, written.st_size)
+    writes = 0
+    for second in range(120, 600, 10):
+        before = path.stat().st_mtime_ns
+        code = "partial_outage" if second >= 300 else "operational"
+        store.record(snapshot(DAY + timedelta(seconds=second), code))
+        writes += path.stat().st_mtime_ns != before
+    assert writes == 5  # at 2, 4, 5 (the change), 7 and 9 minutes: not 48 times
+    changes = [(at, lvl) for at, _s, c, lvl in store.level_changes(DAY) if c == CODE]
+    assert changes == [(DAY, Level.OPERATIONAL), (DAY + timedelta(minutes=5), Level.PARTIAL_OUTAGE)]
+    (day,) = store.uptimes("Claude", DAY + timedelta(minutes=10), [timedelta(days=1)])[CODE]
+    assert timedelta(minutes=7) <= day.observed <= timedelta(seconds=590)

@@ -110,31 +110,27 @@ class NotificationSink:
         if callable(close):
             close()
 
-    def _show_once(self, notice: Notice, ids: frozenset[str]) -> None:
-        """Note the events as shown just before they go out: a crash after this costs the
-        bubble's acceptance, never a second bubble. A send that fails takes the note back."""
-        prepare = getattr(self.send, "prepare", None)
-        if callable(prepare):
-            prepare()  # connect and learn the service first: its absence is not "shown"
-        self._note(ids, add=True)
-        try:
-            self._show(notice)
-        except Exception:
-            self._note(ids, add=False)
-            raise
-
     def _note(self, ids: frozenset[str], *, add: bool) -> None:
         shown = [i for i in _shown(self.store.setting(SHOWN)) if i not in ids]
         if add:
             shown = [*shown, *sorted(ids)][-outbox.LIMIT :]
         self.store.set_setting(SHOWN, shown or None)
 
-    def _show(self, notice: Notice) -> None:
-        before = self.problem
+    def _show_once(self, notice: Notice, ids: frozenset[str]) -> None:
+        """Note the events as shown just before they go out: a crash after this costs the
+        bubble's acceptance, never a second bubble. A send that fails takes the note back."""
+        before, noted = self.problem, False
         try:
+            prepare = getattr(self.send, "prepare", None)
+            if callable(prepare):
+                prepare()  # connect and learn the service first: its absence is not "shown"
+            self._note(ids, add=True)
+            noted = True
             self.send(notice)
             self.sent += 1
         except Exception as exc:  # plyer raises anything from NotImplementedError to DBus errors
+            if noted:
+                self._note(ids, add=False)
             if self.problem is None:
                 log.warning("cannot show notifications (%s)", exc)
             self.problem = f"notifications unavailable: {exc}"

@@ -16,14 +16,24 @@ import logging
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from claude_beacon.core.model import Event, EventKind, Level, Snapshot
+from claude_beacon.core.model import Event, Level, Snapshot
 from claude_beacon.core.text import NAME_LIMIT, SHOWN_BODY_LIMIT, clean
 from claude_beacon.core.uptime import Change, Span, Uptime, timeline, uptime
+from claude_beacon.store.historyschema import (
+    KEEP,
+    ONCE_PER_SUBJECT,
+    SAME_EVENT_WITHIN,
+    SCHEMA,
+    add_level,
+    event_identity,
+    is_busy,
+    migrate,
+    transaction,
+)
 from claude_beacon.store.rows import (
     PastEvent as PastEvent,
 )
@@ -38,49 +48,19 @@ log = logging.getLogger(__name__)
 CACHE_KIB = 256
 """SQLite's page cache for the history (its default is 2 MiB): the file is small and mostly
 appended to, and a resident cache that grows with it would read as a slow leak."""
-KEEP = timedelta(days=90)
 EVENTS_PER_SOURCE_PER_DAY = 500
 """Beyond this, a source's events of the last day are not kept: bounds a page that rewords."""
 SPAN_GAP = timedelta(minutes=5)
 """A record later than this after the previous one starts a new span: the app was not watching."""
+SPAN_WRITE_EVERY = timedelta(minutes=2)
+"""While nothing changes, the watched span is extended this often, not at every poll: well
+inside ``SPAN_GAP``, so the span stays one, and a crash loses at most this much watched time."""
+PRUNE_EVERY = timedelta(hours=1)
+"""Rows older than ``KEEP`` are dropped at the first write and then at most this often."""
 BUSY_SECONDS = 10.0
 """How long a write waits for another process's write to the same file to finish."""
 OVERALL = ""
 """The component name under which a source's overall level is kept."""
-SAME_EVENT_WITHIN = timedelta(minutes=15)
-"""Two processes report one event within about a poll interval of each other; this is the
-widest gap at which a repeat by another process is taken for the same event."""
-ONCE_PER_SUBJECT = frozenset(
-    {
-        EventKind.INCIDENT_OPENED.value,
-        EventKind.INCIDENT_RESOLVED.value,
-        EventKind.MAINTENANCE_SCHEDULED.value,
-        EventKind.MAINTENANCE_STARTED.value,
-        EventKind.MAINTENANCE_COMPLETED.value,
-    }
-)
-"""Kinds that happen once per incident or maintenance, however far apart two processes see it
-(one that starts later reports what is in progress as it finds it)."""
-BY_SUBJECT = ONCE_PER_SUBJECT | {
-    EventKind.SOURCE_DOWN.value,
-    EventKind.SOURCE_RECOVERED.value,
-    EventKind.EARLY_WARNING.value,
-}
-"""Kinds whose text may differ between processes that saw the same thing (each one's own error
-message, its own latest update): they are told apart by kind, source and subject alone."""
-SCHEMA_VERSION = 1
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS levels (source TEXT, component TEXT, at REAL, level INTEGER);
-CREATE INDEX IF NOT EXISTS levels_by_component ON levels (source, component, at);
-CREATE TABLE IF NOT EXISTS events (
-    at REAL, kind TEXT, source TEXT, subject TEXT, title TEXT, body TEXT,
-    identity TEXT, writers TEXT
-);
-CREATE INDEX IF NOT EXISTS events_by_time ON events (at);
-CREATE TABLE IF NOT EXISTS spans (start REAL, end REAL);
-"""
-"""Version 1 added ``events.identity`` (what makes two rows the same event) and
-``events.writers`` (the processes that reported it); ``_migrate`` brings older files along."""
 
 
 class History:
@@ -91,23 +71,39 @@ class History:
         self._db: sqlite3.Connection | None = None
         self._writer = f" {uuid.uuid4().hex[:12]} "
         """This process's mark on the events it reported, spaces included for ``instr``."""
+        self._written: tuple[float, Levels] | None = None
+        """When this process last wrote, and the levels it wrote: an unchanged poll soon after
+        writes nothing (``SPAN_WRITE_EVERY``)."""
+        self._pruned_at: float | None = None
 
     def record(self, snapshot: Snapshot, events: Iterable[Event] = ()) -> None:
-        """Note this moment as watched, every level that changed, and the events."""
+        """Note this moment as watched, every level that changed, and the events.
+
+        A poll that brings no event and no new level, within ``SPAN_WRITE_EVERY`` of the last
+        write, touches no file: an idle app costs the disk nothing."""
+        told, levels, now = list(events), _levels(snapshot), snapshot.at.timestamp()
         with self._lock:
+            if not told and self._unchanged(now, levels):
+                return
             db = self._open()
             if db is None:
                 return
             try:
-                with _transaction(db):
-                    self._record(db, snapshot, list(events))
+                with transaction(db):
+                    self._record(db, snapshot, told)
+                self._written = (now, levels)
             except sqlite3.OperationalError as exc:
-                if not _busy(exc):
+                if not is_busy(exc):
                     self._fail(f"cannot write the history ({exc})")
                 else:  # another process held the file too long: this moment only is lost
                     log.warning("the history was busy; skipped one record (%s)", exc)
             except sqlite3.Error as exc:
                 self._fail(f"cannot write the history ({exc})")
+
+    def _unchanged(self, now: float, levels: Levels) -> bool:
+        if self._written is None or self._written[1] != levels:
+            return False
+        return 0 <= now - self._written[0] < SPAN_WRITE_EVERY.total_seconds()
 
     def _record(self, db: sqlite3.Connection, snapshot: Snapshot, events: list[Event]) -> None:
         now = snapshot.at.timestamp()
@@ -132,9 +128,12 @@ class History:
             else:  # unreadable: every component this source had is unknown now
                 levels |= {c: Level.UNKNOWN for c in self._components(db, source) if c}
             for component, level in levels.items():
-                _add_level(db, source, component, now, level)
+                add_level(db, source, component, now, level)
         for event in events:
             self._add_event(db, now, event)
+        if self._pruned_at is not None and 0 <= now - self._pruned_at < PRUNE_EVERY.total_seconds():
+            return
+        self._pruned_at = now
         cutoff = now - KEEP.total_seconds()
         for table, column in (("levels", "at"), ("events", "at"), ("spans", "end")):
             db.execute(f"DELETE FROM {table} WHERE {column} < ?", (cutoff,))
@@ -152,7 +151,7 @@ class History:
             clean(event.title, NAME_LIMIT),
             clean(event.body, SHOWN_BODY_LIMIT, newlines=True),
         )
-        identity = _identity(kind, source, event.subject_id, title, body)
+        identity = event_identity(kind, source, event.subject_id, title, body)
         near = (KEEP if kind in ONCE_PER_SUBJECT else SAME_EVENT_WITHIN).total_seconds()
         same = db.execute(
             "SELECT rowid FROM events WHERE identity = ? AND abs(at - ?) <= ?"
@@ -247,9 +246,9 @@ class History:
                 db.executescript(SCHEMA)
             self.path.chmod(0o600)
             db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-            _migrate(db)
+            migrate(db)
         except sqlite3.OperationalError as exc:
-            if not _busy(exc):
+            if not is_busy(exc):
                 self._fail(f"cannot open the history at {self.path} ({exc})")
             else:  # another process holds the file: try again at the next record
                 log.warning("the history is busy; opening it again later (%s)", exc)
@@ -300,101 +299,12 @@ class History:
         return read_changes(rows)
 
 
-def _add_level(
-    db: sqlite3.Connection, source: str, component: str, now: float, level: Level
-) -> None:
-    """A row only when the level differs from the one kept for that moment, by any process."""
-    kept = db.execute(
-        "SELECT level FROM levels WHERE source = ? AND component = ? AND at <= ?"
-        " ORDER BY at DESC LIMIT 1",
-        (source, component, now),
-    ).fetchone()
-    if kept is None or kept[0] != level:
-        db.execute("INSERT INTO levels VALUES (?, ?, ?, ?)", (source, component, now, level))
+Levels = tuple[tuple[str, bool, Level, tuple[tuple[str, Level], ...]], ...]
 
 
-def _identity(kind: str, source: str, subject: str, title: str, body: str) -> str:
-    """What two rows have in common when they are one event reported by two processes."""
-    parts = (kind, source, subject) if kind in BY_SUBJECT else (kind, source, subject, title, body)
-    return "\x1f".join(parts)
-
-
-def _busy(exc: sqlite3.OperationalError) -> bool:
-    """Another process held the file for longer than ``BUSY_SECONDS``: a passing condition."""
-    return "locked" in str(exc) or "busy" in str(exc)
-
-
-@contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """An immediate transaction: what it reads stays true until it commits, in every process."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-
-
-def _migrate(db: sqlite3.Connection) -> None:
-    """Bring a file written by an older version along, once: add the columns that tell events
-    apart, and drop the duplicates two processes used to write."""
-    with _transaction(db):
-        if db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
-            return
-        columns = {row[1] for row in db.execute("PRAGMA table_info(events)")}
-        for column in ("identity", "writers"):
-            if column not in columns:
-                db.execute(f"ALTER TABLE events ADD COLUMN {column} TEXT")
-        _dedupe_events(db)
-        _dedupe_levels(db)
-        _merge_spans(db)
-        db.execute("CREATE INDEX IF NOT EXISTS events_by_identity ON events (identity, at)")
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-
-def _dedupe_events(db: sqlite3.Connection) -> None:
-    """Give old rows their identity, and keep the first of each event two processes wrote.
-
-    Old rows do not say which process wrote them: an update posted twice in the same words
-    within ``SAME_EVENT_WITHIN`` is kept once here, the one loss this one-time step accepts.
-    """
-    rows = db.execute(
-        "SELECT rowid, at, kind, source, subject, title, body FROM events ORDER BY at, rowid"
-    ).fetchall()
-    kept: dict[str, float] = {}
-    for rowid, at, kind, source, subject, title, body in rows:
-        identity = _identity(kind, source, subject or "", title or "", body or "")
-        last = kept.get(identity)
-        near = (KEEP if kind in ONCE_PER_SUBJECT else SAME_EVENT_WITHIN).total_seconds()
-        if last is not None and at - last <= near:
-            db.execute("DELETE FROM events WHERE rowid = ?", (rowid,))
-            continue
-        kept[identity] = at
-        db.execute(
-            "UPDATE events SET identity = ?, writers = ' ' WHERE rowid = ?", (identity, rowid)
-        )
-
-
-def _dedupe_levels(db: sqlite3.Connection) -> None:
-    """Drop rows that repeat the level before them: they change nothing."""
-    rows = db.execute(
-        "SELECT rowid, source, component, level FROM levels ORDER BY source, component, at, rowid"
-    ).fetchall()
-    before: tuple[str, str, int] | None = None
-    for rowid, source, component, level in rows:
-        if before == (source, component, level):
-            db.execute("DELETE FROM levels WHERE rowid = ?", (rowid,))
-        before = (source, component, level)
-
-
-def _merge_spans(db: sqlite3.Connection) -> None:
-    """Overlapping spans, as two processes wrote them, become one: time is watched only once."""
-    merged: list[list[float]] = []
-    for start, end in db.execute("SELECT start, end FROM spans ORDER BY start, end").fetchall():
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    db.execute("DELETE FROM spans")
-    db.executemany("INSERT INTO spans VALUES (?, ?)", merged)
+def _levels(snapshot: Snapshot) -> Levels:
+    """What a poll says of every watched source, as the history keeps it."""
+    return tuple(
+        (r.source.name, r.ok, r.level, tuple((c.name, c.level) for c in r.components))
+        for r in snapshot.readings
+    )
