@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import plistlib
+import struct
 import subprocess
 import sys
 import tempfile
@@ -26,8 +28,28 @@ def run(executable: str, *args: str, env: dict[str, str]) -> subprocess.Complete
     )
 
 
+def quiet_on_the_desktop(executable: str) -> str:
+    """What keeps the bundle out of the way: a macOS .app has no Dock icon (``LSUIElement``),
+    a Windows .exe is a GUI program (PE subsystem 2), so no console window opens."""
+    path = Path(executable)
+    app = next((p for p in path.parents if p.suffix == ".app"), None)
+    if app is not None:
+        info = plistlib.loads((app / "Contents" / "Info.plist").read_bytes())
+        assert info.get("LSUIElement") is True, f"{app} would show a Dock icon: {info}"
+        return "no Dock icon (LSUIElement)"
+    if path.suffix.lower() == ".exe":
+        head = path.read_bytes()[:4096]
+        (pe,) = struct.unpack_from("<I", head, 0x3C)
+        assert head[pe : pe + 4] == b"PE\0\0", f"{path} is not a PE executable"
+        (subsystem,) = struct.unpack_from("<H", head, pe + 24 + 68)
+        assert subsystem == 2, f"{path} would open a console (PE subsystem {subsystem})"
+        return "no console (GUI subsystem)"
+    return "a command-line program"
+
+
 def main() -> int:
     executable = sys.argv[1]
+    kind = quiet_on_the_desktop(executable)
     with tempfile.TemporaryDirectory() as home, StatuspageServer() as server:
         server.set_summary((ROOT / "tests" / "fixtures" / "anthropic-summary-1.json").read_bytes())
         config = Path(home, "beacon.toml")
@@ -40,7 +62,7 @@ def main() -> int:
         assert status.returncode == 1, status  # the recorded page shows a degraded component
         level = json.loads(status.stdout)["level"]
         assert level == "degraded", level
-    print(f"{executable} ok: {version.stdout.strip()}, status --json -> {level} (exit 1)")
+    print(f"{executable} ok ({kind}): {version.stdout.strip()}, status --json -> {level} (exit 1)")
     return 0
 
 

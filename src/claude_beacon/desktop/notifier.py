@@ -193,14 +193,15 @@ def platform_sender(on_action: OnAction | None = None) -> Send:
     """The platform's own way of notifying.
 
     Linux and the BSDs: ``org.freedesktop.Notifications`` over D-Bus, in pure Python, with
-    buttons, replacement and urgency (no ``notify-send``, no dbus-python needed). macOS: plyer
-    needs pyobjus, so ``osascript`` speaks. Windows: plyer.
+    buttons, replacement and urgency (no ``notify-send``, no dbus-python needed). macOS and
+    Windows: desktop-notifier (UNUserNotificationCenter, WinRT toasts), with the same buttons;
+    where it cannot load, ``osascript`` on macOS (plyer needs pyobjus) and plyer on Windows.
     """
-    if sys.platform == "darwin":
-        return _osascript
     if sys.platform.startswith(("linux", "freebsd", "openbsd")):
         return _dbus_sender(on_action)
-    return _plyer
+    from claude_beacon.desktop.notify.buttoned import platform_or
+
+    return platform_or(_osascript if sys.platform == "darwin" else _plyer, on_action)
 
 
 class _DBusSend:

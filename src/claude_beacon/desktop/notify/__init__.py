@@ -1,0 +1,1 @@
+"""Desktop notifications: one module per notification path, and the chooser."""
