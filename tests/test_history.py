@@ -242,3 +242,14 @@ def test_an_unchanged_poll_soon_after_a_write_touches_no_file(tmp_path: Path) ->
     assert changes == [(DAY, Level.OPERATIONAL), (DAY + timedelta(minutes=5), Level.PARTIAL_OUTAGE)]
     (day,) = store.uptimes("Claude", DAY + timedelta(minutes=10), [timedelta(days=1)])[CODE]
     assert timedelta(minutes=7) <= day.observed <= timedelta(seconds=590)
+
+
+def test_the_watched_time_held_since_the_last_write_is_written_at_close(tmp_path: Path) -> None:
+    store = History(tmp_path / "history.sqlite3")
+    for second in range(0, 100, 10):
+        store.record(snapshot(DAY + timedelta(seconds=second)))
+    store.close()
+    (day,) = History(tmp_path / "history.sqlite3").uptimes(
+        "Claude", DAY + timedelta(minutes=5), [timedelta(days=1)]
+    )[CODE]
+    assert day.observed == timedelta(seconds=90)

@@ -17,3 +17,7 @@ class HistorySink:
     def deliver(self, snapshot: Snapshot, events: Sequence[Event]) -> None:
         if snapshot.readings or events:
             self.history.record(snapshot, events)
+
+    def close(self) -> None:
+        """At stop: the watched time since the history's last write is written now."""
+        self.history.close()

@@ -75,6 +75,7 @@ class History:
         """When this process last wrote, and the levels it wrote: an unchanged poll soon after
         writes nothing (``SPAN_WRITE_EVERY``)."""
         self._pruned_at: float | None = None
+        self._held: float | None = None
 
     def record(self, snapshot: Snapshot, events: Iterable[Event] = ()) -> None:
         """Note this moment as watched, every level that changed, and the events.
@@ -84,6 +85,7 @@ class History:
         told, levels, now = list(events), _levels(snapshot), snapshot.at.timestamp()
         with self._lock:
             if not told and self._unchanged(now, levels):
+                self._held = now  # the span is extended to it at the next write or at close
                 return
             db = self._open()
             if db is None:
@@ -91,7 +93,7 @@ class History:
             try:
                 with transaction(db):
                     self._record(db, snapshot, told)
-                self._written = (now, levels)
+                self._written, self._held = (now, levels), None
             except sqlite3.OperationalError as exc:
                 if not is_busy(exc):
                     self._fail(f"cannot write the history ({exc})")
@@ -107,19 +109,7 @@ class History:
 
     def _record(self, db: sqlite3.Connection, snapshot: Snapshot, events: list[Event]) -> None:
         now = snapshot.at.timestamp()
-        gap = SPAN_GAP.total_seconds()
-        # The span this moment belongs to, whichever process extended it last.
-        span = db.execute(
-            "SELECT rowid FROM spans WHERE end >= ? AND start <= ? ORDER BY end DESC LIMIT 1",
-            (now - gap, now + gap),
-        ).fetchone()
-        if span:
-            db.execute(
-                "UPDATE spans SET start = min(start, ?), end = max(end, ?) WHERE rowid = ?",
-                (now, now, span[0]),
-            )
-        else:
-            db.execute("INSERT INTO spans VALUES (?, ?)", (now, now))
+        _extend_span(db, now)
         for reading in snapshot.readings:
             source = reading.source.name
             levels = {OVERALL: reading.level}
@@ -223,7 +213,15 @@ class History:
         return read_level_changes(rows)
 
     def close(self) -> None:
+        """Write the watched time held since the last write, and let the file go."""
         with self._lock:
+            if self._db is not None and self._held is not None:
+                try:
+                    with transaction(self._db):
+                        _extend_span(self._db, self._held)
+                except sqlite3.Error as exc:
+                    log.warning("could not note the last watched moment (%s)", exc)
+                self._held = None
             if self._db is not None:
                 self._db.close()
                 self._db = None
@@ -297,6 +295,22 @@ class History:
             (source, component),
         ).fetchall()
         return read_changes(rows)
+
+
+def _extend_span(db: sqlite3.Connection, now: float) -> None:
+    """Add ``now`` to the span it belongs to, whichever process extended it last."""
+    gap = SPAN_GAP.total_seconds()
+    span = db.execute(
+        "SELECT rowid FROM spans WHERE end >= ? AND start <= ? ORDER BY end DESC LIMIT 1",
+        (now - gap, now + gap),
+    ).fetchone()
+    if span:
+        db.execute(
+            "UPDATE spans SET start = min(start, ?), end = max(end, ?) WHERE rowid = ?",
+            (now, now, span[0]),
+        )
+    else:
+        db.execute("INSERT INTO spans VALUES (?, ?)", (now, now))
 
 
 Levels = tuple[tuple[str, bool, Level, tuple[tuple[str, Level], ...]], ...]
