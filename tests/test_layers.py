@@ -29,6 +29,7 @@ PURE_STDLIB = {
     "html",
     "xml",
     "unicodedata",
+    "ipaddress",
 }
 PURE_SUBMODULES = {"urllib.parse"}
 """Pure parts of packages that also do I/O (``urllib.request`` is not one of them)."""

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from claude_beacon.core.communityposts import HACKERNEWS, REDDIT, SOURCES
+from claude_beacon.core.urls import is_loopback
 
 MIN_INTERVAL = 300.0
 """No community endpoint is asked more often than every five minutes (loopback excepted)."""
@@ -64,7 +65,7 @@ def parse_community(table: Any) -> CommunitySettings:
         raise CommunityTableError(
             f"community.interval: expected a positive number of seconds, got {interval!r}"
         )
-    remote = [urls[s] for s in sources if not _loopback(urls[s])]
+    remote = [urls[s] for s in sources if not is_loopback(urls[s])]
     if interval < MIN_INTERVAL and remote:
         raise CommunityTableError(
             f"community.interval: expected at least {MIN_INTERVAL:g} seconds, got {interval!r}"
@@ -84,20 +85,8 @@ def _url(url: Any, key: str) -> str:
         raise CommunityTableError(
             f"community.{key}: expected an https:// address without a query, got {url!r}"
         )
-    if parts.scheme == "http" and not _loopback(url):
+    if parts.scheme == "http" and not is_loopback(url):
         raise CommunityTableError(
             f"community.{key}: expected an https:// address (plain http only for this machine)"
         )
     return str(url)
-
-
-def _loopback(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").strip("[]")
-    if host == "localhost":
-        return True
-    import ipaddress
-
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -39,6 +39,7 @@ from claude_beacon.core.alerts import ALERT_LEVELS
 from claude_beacon.core.model import EventKind, SourceSpec
 from claude_beacon.core.providers import kind_for_host
 from claude_beacon.core.schedule import Cadence
+from claude_beacon.core.urls import is_loopback
 from claude_beacon.store import paths
 from claude_beacon.store.statuscache import settings_stamp
 
@@ -122,18 +123,6 @@ def write_template(path: Path) -> bool:
     path.touch(mode=0o600, exist_ok=False)  # owner-only from the start: it invites an API key
     path.write_text(template(), encoding="utf-8")
     return True
-
-
-def is_loopback(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").strip("[]")
-    if host == "localhost":
-        return True
-    try:
-        import ipaddress
-
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def page_url(url: str) -> str:

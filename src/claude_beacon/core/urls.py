@@ -39,3 +39,16 @@ def redact(url: str) -> str:
     if netloc == parts.netloc and query == parts.query:
         return url
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def is_loopback(url: str) -> bool:
+    """Whether ``url`` names this machine: where plain http and short intervals are allowed."""
+    host = (urlsplit(url).hostname or "").strip("[]")
+    if host == "localhost":
+        return True
+    import ipaddress  # here, not at start-up: most URLs never ask
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
