@@ -60,6 +60,7 @@ class FakeServer:
         self.mute = mute
         self.calls: list[dict[str, Any]] = []
         self.asked: list[str] = []
+        self.answered: list[dict[str, Any]] = []
         self._ids = itertools.count(41)
         self._sending = threading.Lock()  # replies from the serving thread, signals from tests
         self.connection = open_dbus_connection(address)
@@ -81,10 +82,11 @@ class FakeServer:
                 self._send(new_method_return(message, "as", (self.capabilities,)))
             elif member == "Notify":
                 record = dict(zip(KEYS, message.body, strict=True))
+                self.calls.append(record)
                 number = record["replaces_id"] or next(self._ids)
                 self._send(new_method_return(message, "u", (number,)))
-                # recorded once answered: a signal a test sends for it then follows the reply
-                self.calls.append(record)
+                # a signal a test sends for a bubble in ``answered`` follows its reply
+                self.answered.append(record)
 
     def emit(self, name: str, signature: str, body: tuple[Any, ...]) -> None:
         self._send(new_signal(EMITTER, name, signature, body))

@@ -86,7 +86,7 @@ def test_clicking_the_bubble_opens_the_guide_and_its_button_snoozes_the_page(
             server.set_summary(incident("investigating", ("u1", "investigating", "Looking.")))
             app = TrayApp(desktop, isolated_home, server.url, flavour, interval=30, more=more)
             try:
-                wait_until(lambda: len(bubbles.calls) == 1, 15, "the Notify call")
+                wait_until(lambda: len(bubbles.answered) == 1, 15, "the Notify call answered")
                 assert bubbles.calls[0]["actions"] == list(BUTTONS)
                 number = 41  # the scripted server's first id
 
